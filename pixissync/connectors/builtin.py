@@ -1,0 +1,3 @@
+"""Registers the connectors that ship with PixisSync."""
+
+from __future__ import annotations
