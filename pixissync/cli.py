@@ -16,9 +16,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reconcile and sync a field-service platform with a contractor ERP.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from pixissync import cli_admin, cli_sync
     from pixissync.matching import cli as matching_cli
 
     matching_cli.add_commands(sub)
+    cli_sync.add_commands(sub)
+    cli_admin.add_commands(sub)
     return parser
 
 
