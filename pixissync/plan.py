@@ -128,13 +128,14 @@ def plan(inp: PlanInput) -> list[Proposal]:
             proposals.append(proposal)
 
     linked = dict(zip(inp.xref["source_id"], inp.xref["target_id"], strict=True))
+    children = _index_children(inp)
     for s_id, row in src_rows.items():
         if s_id in paired_sources:
             continue
         if s_id in linked:
             proposals.append(_missing_target(flow, row, linked[s_id]))
             continue
-        proposals.append(_create(inp, row))
+        proposals.append(_create(inp, row, children))
     return proposals
 
 
@@ -228,7 +229,11 @@ def _missing_target(flow: Flow, row: Mapping[str, Any], target_id: str) -> Propo
     )
 
 
-def _create(inp: PlanInput, row: Mapping[str, Any]) -> Proposal:
+def _create(
+    inp: PlanInput,
+    row: Mapping[str, Any],
+    children: Mapping[str, Mapping[str, list[dict[str, Any]]]],
+) -> Proposal:
     flow, entity = inp.flow, inp.flow.entity
     s_id = str(row[spec(entity).id_column])
     values: dict[str, Any] = {name: _clean(row.get(name)) for name in flow.fields}
@@ -238,8 +243,8 @@ def _create(inp: PlanInput, row: Mapping[str, Any]) -> Proposal:
     for name in ("approved", "status"):
         if name in row and name not in values:
             values[name] = row[name]
-    children = _children(inp, s_id)
-    values.update(children)
+    for name, grouped in children.items():
+        values[name] = grouped.get(s_id, [])
     preflight = run_checks(flow.preflight, entity, values, inp.facts)
     for column, parent_flow in flow.parents.items():
         if parents.get(column) is not None and row.get(column) is None:
@@ -278,14 +283,17 @@ def _create(inp: PlanInput, row: Mapping[str, Any]) -> Proposal:
     )
 
 
-def _children(inp: PlanInput, source_id: str) -> dict[str, Any]:
-    """Invoice lines and payment applications travel inside their parent's values."""
-    out: dict[str, Any] = {}
+def _index_children(inp: PlanInput) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Invoice lines and payment applications, grouped once by their parent's id."""
+    index: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name, frame in inp.children.items():
         key = "invoice_id" if name == "lines" else "payment_id"
-        rows = frame.filter(pl.col(key) == source_id).drop(key).to_dicts()
-        out[name] = rows
-    return out
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in frame.iter_rows(named=True):
+            parent = row.pop(key)
+            grouped.setdefault(str(parent), []).append(row)
+        index[name] = grouped
+    return index
 
 
 __all__ = ["LINK_COLUMNS", "PlanInput", "plan", "translate_parents"]
