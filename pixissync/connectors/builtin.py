@@ -1,3 +1,16 @@
 """Registers the connectors that ship with PixisSync."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from pixissync.connectors import Connector, register
+
+
+def _servicetrade(**settings: Any) -> Connector:
+    from pixissync.connectors.servicetrade import ServiceTradeConnector
+
+    return ServiceTradeConnector(**settings)
+
+
+register("servicetrade", _servicetrade)

@@ -1,0 +1,23 @@
+"""Fixtures for the REST connector tests: small seeds and fast retries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import polars as pl
+import pytest
+from rest_seed import field_frames
+
+from pixissync.sandbox.rest.servicetrade import ServiceTradeStandIn
+
+
+@pytest.fixture
+def frames() -> dict[str, pl.DataFrame]:
+    return field_frames()
+
+
+@pytest.fixture
+def servicetrade(frames: dict[str, pl.DataFrame]) -> Iterator[ServiceTradeStandIn]:
+    with ServiceTradeStandIn(frames) as standin:
+        assert isinstance(standin, ServiceTradeStandIn)
+        yield standin
