@@ -26,8 +26,9 @@ PERMISSIONS: Final[dict[str, Role]] = {
     "manage_connections": "admin",
 }
 
-# ``applying`` is the short-lived claim apply holds while it writes one proposal.
-StoredStatus = ProposalStatus | Literal["applying"]
+# ``applying`` is the short-lived claim apply holds while it writes one proposal;
+# ``superseded`` marks unreviewed proposals a newer batch of the same flow replaced.
+StoredStatus = ProposalStatus | Literal["applying", "superseded"]
 
 
 class PermissionDenied(PixisSyncError):

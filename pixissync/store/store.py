@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pixissync.store.users import UsersMixin
+from pixissync.store.applying import ApplyingMixin
 
 
-class Store(UsersMixin):
+class Store(ApplyingMixin):
     """The state store: runs, batches, proposals, xrefs, decisions, audit, users, locks.
 
     SQLite file by default (``sqlite:///path/state.db``), PostgreSQL by URL
@@ -15,5 +15,6 @@ class Store(UsersMixin):
 
     The methods live in mixins by responsibility: ``core`` (engine, migrations),
     ``batches`` (runs, batches, listing, audit), ``review`` (approve/reject/edit),
-    ``links`` (xrefs, decisions), ``users`` (users, flow locks).
+    ``links`` (xrefs, decisions), ``users`` (users, flow locks), ``applying``
+    (claims and outcomes for apply).
     """
