@@ -14,3 +14,12 @@ def _servicetrade(**settings: Any) -> Connector:
 
 
 register("servicetrade", _servicetrade)
+
+
+def _vista(**settings: Any) -> Connector:
+    from pixissync.connectors.vista.connector import vista_connector
+
+    return vista_connector(**settings)
+
+
+register("vista", _vista)
