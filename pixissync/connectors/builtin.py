@@ -23,3 +23,12 @@ def _vista(**settings: Any) -> Connector:
 
 
 register("vista", _vista)
+
+
+def _acumatica(**settings: Any) -> Connector:
+    from pixissync.connectors.acumatica import AcumaticaConnector
+
+    return AcumaticaConnector(**settings)
+
+
+register("acumatica", _acumatica)

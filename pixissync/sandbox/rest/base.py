@@ -61,6 +61,7 @@ class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    cookies: list[str] = field(default_factory=list)
 
 
 class Faults:
@@ -257,6 +258,8 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(payload)))
             for key, value in reply.headers.items():
                 self.send_header(key, value)
+            for cookie in reply.cookies:
+                self.send_header("Set-Cookie", cookie)
             self.end_headers()
             if payload:
                 self.wfile.write(payload)

@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 from rest_seed import field_frames
 
+from pixissync.sandbox.rest.acumatica import AcumaticaStandIn
 from pixissync.sandbox.rest.servicetrade import ServiceTradeStandIn
 
 
@@ -20,4 +21,11 @@ def frames() -> dict[str, pl.DataFrame]:
 def servicetrade(frames: dict[str, pl.DataFrame]) -> Iterator[ServiceTradeStandIn]:
     with ServiceTradeStandIn(frames) as standin:
         assert isinstance(standin, ServiceTradeStandIn)
+        yield standin
+
+
+@pytest.fixture
+def acumatica(frames: dict[str, pl.DataFrame]) -> Iterator[AcumaticaStandIn]:
+    with AcumaticaStandIn(frames) as standin:
+        assert isinstance(standin, AcumaticaStandIn)
         yield standin

@@ -128,7 +128,12 @@ def field_frames() -> dict[str, pl.DataFrame]:
         }
         for i in range(4)
     ]
+    cost_codes = [
+        {"cost_code": "01-100", "description": "Labor", "updated_at": t},
+        {"cost_code": "02-200", "description": "Material", "updated_at": t},
+    ]
     return {
+        "cost_code": _frame("cost_code", cost_codes),
         "customer": _frame("customer", customers),
         "job": _frame("job", jobs),
         "invoice": _frame("invoice", invoices),
