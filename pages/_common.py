@@ -1,0 +1,139 @@
+"""Streamlit-only helpers the pages share: the store, the signed-in user, messages.
+
+This is the one place that knows where the console's home and store are
+(``PIXISSYNC_HOME`` / ``PIXISSYNC_DB_URL``); pages call these helpers and the
+library, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from pixissync.console import auth
+from pixissync.console.exports import to_csv_bytes, to_excel_bytes
+from pixissync.errors import PixisSyncError
+from pixissync.home import CONFIG_NAME, Home
+from pixissync.store import Store
+from pixissync.store.records import PermissionDenied, StaleProposal, User
+
+USER_KEY = "user"
+# Absolute paths, so the app runs the same whatever folder Streamlit starts from.
+PAGES = Path(__file__).resolve().parent
+SIGNIN_PAGE = str(PAGES / "signin.py")
+OVERVIEW_PAGE = str(PAGES / "overview.py")
+REVIEW_PAGE = str(PAGES / "review.py")
+
+
+@dataclass
+class Console:
+    """What the console opened once per process: the home (if any) and the store."""
+
+    home: Home | None
+    store: Store
+    location: auth.Location
+
+
+@st.cache_resource(show_spinner=False)
+def _open(home_dir: str | None, store_url: str) -> Console:
+    home: Home | None = None
+    if home_dir is not None and (Path(home_dir) / CONFIG_NAME).is_file():
+        home = Home.open(home_dir)
+        store = home.store
+    else:
+        store = Store(store_url)
+        store.migrate()
+    return Console(home, store, auth.Location(Path(home_dir) if home_dir else None, store_url))
+
+
+def console() -> Console:
+    """The home and store named by the environment, opened once per process."""
+    where = auth.locate()
+    return _open(str(where.home) if where.home else None, where.store_url)
+
+
+def store() -> Store:
+    """The state store."""
+    return console().store
+
+
+def current_user() -> User | None:
+    """The signed-in user of this browser session, if any."""
+    user = st.session_state.get(USER_KEY)
+    return user if isinstance(user, User) else None
+
+
+def require_user() -> User:
+    """The signed-in user; stops the page with a note when nobody is signed in."""
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in first.")
+        st.page_link(SIGNIN_PAGE, label="Sign in", icon=":material/login:")
+        st.stop()
+    assert user is not None  # st.stop() does not return
+    return user
+
+
+def sign_out() -> None:
+    """Forget the signed-in user of this session."""
+    st.session_state.pop(USER_KEY, None)
+
+
+def show_error(exc: Exception) -> None:
+    """Show a store or connector error the way a reviewer can act on it."""
+    if isinstance(exc, PermissionDenied):
+        st.error(f"Not allowed: {exc}", icon=":material/block:")
+    elif isinstance(exc, StaleProposal):
+        current = exc.current
+        st.warning(
+            f"Someone else got there first. {exc}\n\n"
+            f"Proposal {current.id} is now **{current.status}** "
+            f"(last changed by {current.updated_by}); nothing was done twice.",
+            icon=":material/group:",
+        )
+    elif isinstance(exc, PixisSyncError):
+        st.error(str(exc), icon=":material/error:")
+    else:
+        raise exc
+
+
+def export_buttons(make: Callable[[], pl.DataFrame], name: str, key: str) -> None:
+    """CSV and Excel download buttons; the file is built only when clicked."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Export CSV",
+        data=lambda: to_csv_bytes(make()),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Export Excel",
+        data=lambda: to_excel_bytes(make(), sheet=name),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Keep a message to show once after the next rerun (e.g. after an approve)."""
+    st.session_state["_flash"] = (kind, message)
+
+
+def show_flash() -> None:
+    """Show (and forget) the message kept by :func:`flash`."""
+    kept = st.session_state.pop("_flash", None)
+    if kept:
+        kind, message = kept
+        {"success": st.success, "warning": st.warning, "error": st.error}.get(kind, st.info)(
+            message
+        )

@@ -1,0 +1,201 @@
+"""The Review page's detail panel (one proposal) and its apply section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import streamlit as st
+
+from pages import _data
+from pages._common import console, flash, show_error
+from pixissync.console.proposals import (
+    explanation_labels,
+    parse_edit,
+    side_by_side,
+    snapshot_records,
+)
+from pixissync.errors import PixisSyncError
+from pixissync.store import BatchSummary, Store, StoredProposal, User
+
+
+def _diff_style(frame: pl.DataFrame) -> Any:
+    data: pd.DataFrame = frame.to_pandas()
+
+    def paint(row: pd.Series) -> list[str]:
+        colour = "background-color: #fff1b8; font-weight: 600" if row["changed"] else ""
+        return [colour] * len(row)
+
+    return data.style.apply(paint, axis=1)
+
+
+def detail(
+    store: Store,
+    user: User,
+    page: list[StoredProposal],
+    selected: list[StoredProposal],
+    batch: BatchSummary,
+) -> None:
+    """Side-by-side records, diff, explanation and the single-proposal decisions."""
+    if not page:
+        return
+    ids = [p.id for p in page]
+    by_id = {p.id: p for p in page}
+    default = ids.index(selected[0].id) if selected else 0
+    chosen = st.selectbox(
+        "Proposal",
+        ids,
+        index=default,
+        key=f"review_detail_{ids[0]}_{len(ids)}_{selected[0].id if selected else 0}",
+        format_func=lambda i: f"#{i} · {by_id[i].summary}"[:120],
+    )
+    p = by_id[int(chosen)]
+    st.subheader(f"#{p.id} · {p.summary}")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Action", p.action)
+    m2.metric("Status", p.status)
+    m3.metric("Score", "—" if p.score is None else f"{p.score:.2f}")
+    m4.metric("Version", p.version)
+    labels = explanation_labels(p)
+    if labels:
+        st.markdown(
+            "**Why this pairing:** "
+            + " · ".join(f"`{label}`" for label in labels)
+            + ("" if p.decision is None else f" → **{p.decision}**")
+        )
+    for finding in p.preflight:
+        where = f" ({finding.field})" if finding.field else ""
+        (st.error if finding.blocking else st.info)(
+            f"Pre-flight {finding.check}{where}: {finding.message}"
+        )
+    if p.last_error:
+        st.error(f"Last apply attempt failed: {p.last_error}")
+    records = snapshot_records(p, batch.snapshot)
+    frame = side_by_side(p, records)
+    st.caption(
+        f"{p.source_system} {p.source_id} → {p.target_system} {p.target_id or '(new record)'} · "
+        "highlighted rows are what apply would write"
+    )
+    st.dataframe(
+        _diff_style(frame),
+        key=f"review_diff_{p.id}",
+        hide_index=True,
+        column_config={
+            "field": "Field",
+            "source": f"{p.source_system} (source)",
+            "target": f"{p.target_system} now",
+            "after_apply": "After apply",
+            "changed": st.column_config.CheckboxColumn("Writes", width="small"),
+        },
+    )
+    _decide_one(store, user, p)
+
+
+def _decide_one(store: Store, user: User, p: StoredProposal) -> None:
+    a, r, _ = st.columns([1, 1, 3])
+    try:
+        if a.button("Approve", key="review_one_approve", type="primary"):
+            n = store.approve([p.id], user=user, expected_versions={p.id: p.version})
+            _done(f"Approved proposal #{p.id}." if n else f"Proposal #{p.id} was already approved.")
+        if r.button(
+            "Reject" + (" (not a match)" if p.action == "link" else ""), key="review_one_reject"
+        ):
+            reason = str(st.session_state.get("review_reason", ""))
+            store.reject([p.id], user=user, expected_versions={p.id: p.version}, reason=reason)
+            remembered = " The pairing is remembered as not a match." if p.action == "link" else ""
+            _done(f"Rejected proposal #{p.id}.{remembered}")
+    except PixisSyncError as exc:
+        _data.bump()
+        show_error(exc)
+    if p.action in ("create", "update") and (p.values or p.diff):
+        with st.expander("Edit a value, then approve"):
+            fields = sorted(set(p.values) | set(p.diff))
+            name = st.selectbox("Field", fields, key="review_edit_field")
+            current = p.values.get(name, (p.diff.get(name) or {}).get("new"))
+            st.caption(f"Proposed now: {current!r}")
+            typed = st.text_input("New value", key="review_edit_value")
+            if st.button("Save and approve", key="review_edit_approve"):
+                try:
+                    value = parse_edit(current, typed)
+                    edited = store.edit(
+                        p.id, str(name), value, user=user, expected_version=p.version
+                    )
+                    store.approve([p.id], user=user, expected_versions={p.id: edited.version})
+                    _done(f"Changed {name} to {value!r} and approved proposal #{p.id}.")
+                except ValueError as exc:
+                    st.error(f"{name}: {exc}")
+                except PixisSyncError as exc:
+                    _data.bump()
+                    show_error(exc)
+
+
+def _done(message: str) -> None:
+    flash(message)
+    _data.bump()
+    st.rerun()
+
+
+def apply_section(store: Store, user: User, batch: BatchSummary) -> None:
+    """Apply the batch's approved proposals (admin), with progress and per-proposal results."""
+    approved = int(batch.by_status.get("approved", 0))
+    st.markdown(f"**{approved:,} approved proposal(s)** wait to be written to the target.")
+    if not user.may("apply"):
+        st.caption(f"Only an admin can apply; you are signed in as {user.role}.")
+        return
+    if st.button(f"Apply {approved:,} approved", key="review_apply", disabled=not approved):
+        st.session_state["review_apply_confirm"] = True
+        st.rerun()
+    if st.session_state.get("review_apply_confirm"):
+        st.warning(
+            f"Write {approved:,} approved proposal(s) of batch #{batch.id} to "
+            f"{batch.flow}'s target now? Each is written once; a rerun never duplicates."
+        )
+        yes, no, _ = st.columns([1, 1, 4])
+        if no.button("Cancel", key="review_apply_no"):
+            st.session_state.pop("review_apply_confirm", None)
+            st.rerun()
+        if yes.button("Yes, apply", key="review_apply_yes", type="primary"):
+            st.session_state.pop("review_apply_confirm", None)
+            _apply(store, user, batch)
+    shown = st.session_state.get("review_apply_result")
+    if shown and shown.get("batch") == batch.id:
+        st.markdown(shown["headline"])
+        st.dataframe(pl.DataFrame(shown["rows"]), key="review_apply_rows", hide_index=True)
+
+
+def _apply(store: Store, user: User, batch: BatchSummary) -> None:
+    from pixissync.apply import apply_batch
+
+    home = console().home
+    if home is None:
+        st.error("No home configured (PIXISSYNC_HOME): the console cannot reach the systems.")
+        return
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(done: int, total: int, message: str = "") -> None:
+        bar.progress(done / total if total else 1.0, text=f"{done}/{total} {message}".strip())
+
+    try:
+        report = apply_batch(store, batch.id, home.connectors(), user=user, progress=progress)
+    except PixisSyncError as exc:
+        show_error(exc)
+        _data.bump()
+        return
+    bar.progress(1.0, text="Done")
+    st.session_state["review_apply_result"] = _report_rows(batch.id, report)
+    _data.bump()
+    st.rerun()
+
+
+def _report_rows(batch_id: int, report: Any) -> dict[str, Any]:
+    rows = [
+        {
+            "proposal": getattr(r, "proposal_id", None),
+            "status": getattr(r, "status", None),
+            "target_id": getattr(r, "target_id", None),
+            "message": getattr(r, "message", None) or getattr(r, "error", None),
+        }
+        for r in getattr(report, "results", [])
+    ]
+    return {"batch": batch_id, "headline": f"Apply finished: {report}", "rows": rows}

@@ -1,0 +1,36 @@
+"""Fixtures: a home folder with a small state store, one customers batch, three users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from console_support import PASSWORDS, ROLES, customer_batch
+
+from pixissync.store import Store
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A home folder with ``state.db`` (no connections) and the environment pointing at it."""
+    folder = tmp_path / "home"
+    store = Store(f"sqlite:///{folder / 'state.db'}")
+    store.migrate()
+    for name, password in PASSWORDS.items():
+        store.add_user(name, ROLES[name], password)
+    run = store.start_run("customers", "test")
+    store.save_batch(run, "customers", customer_batch())
+    store.finish_run(run, "ok", {"proposals": 9})
+    store.close()
+    monkeypatch.setenv("PIXISSYNC_HOME", str(folder))
+    monkeypatch.delenv("PIXISSYNC_DB_URL", raising=False)
+    yield folder
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[Store]:
+    """The home's store, opened separately from the app (as a second user would)."""
+    s = Store(f"sqlite:///{home / 'state.db'}")
+    yield s
+    s.close()
