@@ -7,6 +7,7 @@ overtime hours on job J-100, cost code 01-100, on 2024-03-05.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ STAMP = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 D = Decimal
 
 
-def _frame(entity: str, rows: list[dict[str, object]]) -> pl.DataFrame:
+def _frame(entity: str, rows: Sequence[Mapping[str, object]]) -> pl.DataFrame:
     columns = ENTITIES[entity].columns
     return pl.DataFrame(
         [{c: r.get(c) for c in columns} for r in rows], schema=columns, orient="row"

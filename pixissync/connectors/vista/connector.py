@@ -396,9 +396,11 @@ def _classify(exc: sa.exc.DBAPIError, change: Change) -> Exception:
 def vista_connector(**settings: Any) -> VistaConnector:
     """Registry factory: ``create("vista", url=..., co=1, ...)``.
 
-    ``sandbox=True`` runs against the stand-in database: batches are validated and
-    posted by the emulation in :mod:`pixissync.sandbox.vista_db`, and audit rows are
-    written as Vista's triggers would.
+    ``engine`` (an existing SQLAlchemy engine) and ``today`` (a clock for batch dates)
+    may be passed for tests. ``sandbox=True`` runs against the stand-in database:
+    batches are validated and posted by the emulation in
+    :mod:`pixissync.sandbox.vista_db`, and audit rows are written as Vista's
+    triggers would.
     """
     sandbox = bool(settings.pop("sandbox", False))
     procedures: BatchProcedures | None = None
@@ -408,4 +410,7 @@ def vista_connector(**settings: Any) -> VistaConnector:
         settings.setdefault("audit_writes", True)
         procedures = EmulatedProcedures()
     engine = settings.pop("engine", None)
-    return VistaConnector(VistaSettings(**settings), engine=engine, procedures=procedures)
+    today = settings.pop("today", None)
+    return VistaConnector(
+        VistaSettings(**settings), engine=engine, procedures=procedures, today=today
+    )
