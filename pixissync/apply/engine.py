@@ -361,9 +361,10 @@ class _Run:
         self.report.note(p, "failed", error, None)
 
     def _block(self, p: StoredProposal, reason: str) -> None:
-        self.store.record_failure(
-            p, reason, actor=self.user.name, retriable=True, attempts=0, status="blocked"
-        )
+        if not (p.status == "blocked" and p.last_error == reason):  # no news: no audit line
+            self.store.record_failure(
+                p, reason, actor=self.user.name, retriable=True, attempts=0, status="blocked"
+            )
         self.status[p.idempotency_key] = "blocked"
         self.report.blocked += 1
         self.report.note(p, "blocked", reason, None)
