@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from pages import _data
-from pages._common import console, flash, show_error
+from pages._common import console, export_buttons, flash, show_error
 from pixissync.console.proposals import (
     explanation_labels,
     parse_edit,
@@ -18,6 +18,16 @@ from pixissync.console.proposals import (
 )
 from pixissync.errors import PixisSyncError
 from pixissync.store import BatchSummary, Store, StoredProposal, User
+
+RESULT_SCHEMA = {
+    "proposal_id": pl.Int64,
+    "entity": pl.String,
+    "action": pl.String,
+    "source_id": pl.String,
+    "status": pl.String,
+    "target_id": pl.String,
+    "message": pl.String,
+}
 
 
 def _diff_style(frame: pl.DataFrame) -> Any:
@@ -160,8 +170,13 @@ def apply_section(store: Store, user: User, batch: BatchSummary) -> None:
             _apply(store, user, batch)
     shown = st.session_state.get("review_apply_result")
     if shown and shown.get("batch") == batch.id:
-        st.markdown(shown["headline"])
-        st.dataframe(pl.DataFrame(shown["rows"]), key="review_apply_rows", hide_index=True)
+        (st.warning if shown["failed"] else st.success)(shown["headline"])
+        results = pl.DataFrame(shown["rows"], schema=RESULT_SCHEMA)
+        failed = results.filter(pl.col("status") == "failed")
+        for row in failed.head(20).iter_rows(named=True):
+            st.error(f"Proposal #{row['proposal_id']} ({row['source_id']}): {row['message']}")
+        st.dataframe(results, key="review_apply_rows", hide_index=True)
+        export_buttons(lambda: results, f"batch-{batch.id}-apply", key="review_apply_export")
 
 
 def _apply(store: Store, user: User, batch: BatchSummary) -> None:
@@ -173,8 +188,8 @@ def _apply(store: Store, user: User, batch: BatchSummary) -> None:
         return
     bar = st.progress(0.0, text="Starting…")
 
-    def progress(done: int, total: int, message: str = "") -> None:
-        bar.progress(done / total if total else 1.0, text=f"{done}/{total} {message}".strip())
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Written {done:,} of {total:,}")
 
     try:
         report = apply_batch(store, batch.id, home.connectors(), user=user, progress=progress)
@@ -183,19 +198,16 @@ def _apply(store: Store, user: User, batch: BatchSummary) -> None:
         _data.bump()
         return
     bar.progress(1.0, text="Done")
-    st.session_state["review_apply_result"] = _report_rows(batch.id, report)
+    st.session_state["review_apply_result"] = {
+        "batch": batch.id,
+        "headline": (
+            f"**Apply finished in {report.seconds:.1f} s:** {report.applied:,} applied "
+            f"({report.created:,} created, {report.found:,} already there, "
+            f"{report.updated:,} updated, {report.linked:,} linked), "
+            f"{report.failed:,} failed, {report.blocked:,} blocked, {report.skipped:,} skipped."
+        ),
+        "failed": report.failed,
+        "rows": report.results,
+    }
     _data.bump()
     st.rerun()
-
-
-def _report_rows(batch_id: int, report: Any) -> dict[str, Any]:
-    rows = [
-        {
-            "proposal": getattr(r, "proposal_id", None),
-            "status": getattr(r, "status", None),
-            "target_id": getattr(r, "target_id", None),
-            "message": getattr(r, "message", None) or getattr(r, "error", None),
-        }
-        for r in getattr(report, "results", [])
-    ]
-    return {"batch": batch_id, "headline": f"Apply finished: {report}", "rows": rows}
