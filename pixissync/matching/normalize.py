@@ -166,7 +166,8 @@ STREET_WORDS: Final[dict[str, str]] = {
 
 
 def _null_if_empty(expr: pl.Expr) -> pl.Expr:
-    return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
+    # ``replace`` refers to ``expr`` once; a when/then would evaluate the chain twice.
+    return expr.replace("", None)
 
 
 def _squash(expr: pl.Expr) -> pl.Expr:
@@ -210,11 +211,88 @@ def company_name(expr: pl.Expr) -> pl.Expr:
 
 def company_core(expr: pl.Expr) -> pl.Expr:
     """The company name without legal forms and without "and": what people say."""
-    out = company_name(expr)
+    return drop_legal_form(company_name(expr))
+
+
+def drop_legal_form(expr: pl.Expr) -> pl.Expr:
+    """Remove legal forms and "and" from a ``company_name`` result."""
+    out = expr
     forms = "|".join(sorted(set(LEGAL_FORMS.values()), key=len, reverse=True))
     out = out.str.replace_all(rf"(^| )({forms})(?: ({forms}))*( |$)", " ")
     out = out.str.replace_all(r"(^| )and( |$)", " ")
     return _null_if_empty(_squash(out))
+
+
+# Words that say which trade a business is in, after ``company_name``; sibling companies
+# at one address ("Kim Plumbing", "Kim Electric") differ only here.
+TRADE_TERMS: Final[tuple[str, ...]] = (
+    "plumbing",
+    "electric",
+    "hvac",
+    "heating",
+    "cooling",
+    "air conditioning",
+    "roofing",
+    "mechanical",
+    "painting",
+    "landscaping",
+    "lawn",
+    "paving",
+    "asphalt",
+    "concrete",
+    "masonry",
+    "glass",
+    "glazing",
+    "sheet metal",
+    "insulation",
+    "drywall",
+    "flooring",
+    "carpet",
+    "tile",
+    "excavating",
+    "excavation",
+    "welding",
+    "elevator",
+    "fire protection",
+    "sprinkler",
+    "refrigeration",
+    "construction",
+    "builders",
+    "carpentry",
+    "cabinets",
+    "fencing",
+    "pools",
+    "septic",
+    "solar",
+    "security",
+    "alarm",
+    "locksmith",
+    "pest control",
+    "cleaning",
+    "janitorial",
+    "restoration",
+    "siding",
+    "gutters",
+    "windows",
+    "doors",
+    "controls",
+    "automation",
+    "steel",
+    "demolition",
+    "grading",
+    "irrigation",
+    "waterproofing",
+    "plastering",
+    "millwork",
+    "signs",
+)
+
+
+def trade_words(expr: pl.Expr) -> pl.Expr:
+    """The trade words in a normalised company name, sorted ("kim electric" -> "electric")."""
+    pattern = r"\b(" + "|".join(sorted(TRADE_TERMS, key=len, reverse=True)) + r")\b"
+    found = expr.str.extract_all(pattern).list.unique().list.sort().list.join(" ")
+    return _null_if_empty(found)
 
 
 def name_numbers(expr: pl.Expr) -> pl.Expr:
@@ -269,14 +347,10 @@ def postal5(expr: pl.Expr) -> pl.Expr:
 def phone(expr: pl.Expr) -> pl.Expr:
     """Ten NANP digits: formatting, a leading 1 and extensions removed; else null."""
     out = expr.str.to_lowercase().str.replace(r"\s*(?:x|ext|extension|#)\.?\s*\d{1,6}\s*$", "")
-    digits = out.str.replace_all(r"[^0-9]", "")
-    digits = (
-        pl.when((digits.str.len_chars() == 11) & digits.str.starts_with("1"))
-        .then(digits.str.slice(1))
-        .otherwise(digits)
-    )
-    junk = digits.is_in([str(d) * 10 for d in range(10)]) | digits.str.starts_with("0")
-    return pl.when((digits.str.len_chars() == 10) & ~junk).then(digits).otherwise(None)
+    digits = out.str.replace_all(r"[^0-9]", "").str.replace(r"^1(\d{10})$", "${1}")
+    # A real area code never starts with 0 or 1; 222-222-2222 style is junk.
+    ten = digits.str.extract(r"^([2-9]\d{9})$", 1)
+    return ten.replace([str(d) * 10 for d in range(2, 10)], None)
 
 
 def email(expr: pl.Expr) -> pl.Expr:
@@ -357,7 +431,9 @@ NORMALIZERS: Final[dict[str, Normalizer]] = {
     "person_order": person_order,
     "company_name": company_name,
     "company_core": company_core,
+    "drop_legal_form": drop_legal_form,
     "name_numbers": name_numbers,
+    "trade_words": trade_words,
     "street_address": street_address,
     "street_line": street_line,
     "unit": unit,

@@ -13,22 +13,44 @@ ROW = "__row"
 ID = "__id"
 
 
-def _field_expr(field: Field) -> pl.Expr:
-    steps = list(field.normalize)
-    first_typed = bool(steps) and steps[0] in normalize.TYPED
-    if first_typed:
-        # Money and dates are compared as integers (cents, days): exact, no floats.
-        expr = normalize.resolve(steps.pop(0))(pl.col(field.columns[0]))
-    elif len(field.columns) == 1:
-        expr = pl.col(field.columns[0]).cast(pl.String).str.strip_chars()
+def _source_expr(field: Field) -> pl.Expr:
+    """The raw value of a field: one column, or several joined by a space."""
+    if len(field.columns) == 1:
+        expr = pl.col(field.columns[0])
+        if field.normalize and field.normalize[0] in normalize.TYPED:
+            return expr
+        expr = expr.cast(pl.String).str.strip_chars()
     else:
         parts = [pl.col(c).cast(pl.String).fill_null("") for c in field.columns]
         expr = pl.concat_str(parts, separator=" ").str.strip_chars()
-    if not first_typed:
-        expr = pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
-    for step in steps:
-        expr = normalize.resolve(step)(expr)
-    return expr.alias(field.name)
+    return expr.replace("", None)
+
+
+def _derive(base: pl.DataFrame, fields: tuple[Field, ...]) -> pl.DataFrame:
+    """Add every derived field, one normaliser step at a time.
+
+    Each step is materialised and shared: ``name_core`` = company_name then
+    drop_legal_form reuses the ``company_name`` column other fields computed,
+    and no step's input expression is evaluated twice.
+    """
+    done: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+    frame = base
+    for field in fields:
+        steps = field.normalize
+        k = len(steps)
+        while k > 0 and (field.columns, steps[:k]) not in done:
+            k -= 1
+        if k:
+            current = done[(field.columns, steps[:k])]
+        else:
+            current = f"__{field.name}__0"
+            frame = frame.with_columns(_source_expr(field).alias(current))
+        for i in range(k, len(steps)):
+            name = f"__{field.name}__{i + 1}"
+            frame = frame.with_columns(normalize.resolve(steps[i])(pl.col(current)).alias(name))
+            done[(field.columns, steps[: i + 1])] = current = name
+        frame = frame.with_columns(pl.col(current).alias(field.name))
+    return frame
 
 
 def check_ids(frame: pl.DataFrame, rules: RuleSet, what: str) -> None:
@@ -62,8 +84,9 @@ def prepare(frame: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
         pl.lit(None, dtype=canonical[c]).alias(c) for c in sorted(needed) if c not in frame.columns
     ]
     base = frame.with_columns(missing) if missing else frame
-    exprs = [_field_expr(f) for f in rules.fields]
-    out = base.select(pl.col(rules.id_column).cast(pl.String).alias(ID), *exprs)
+    derived = _derive(base, rules.fields)
+    names = [f.name for f in rules.fields]
+    out = derived.select(pl.col(rules.id_column).cast(pl.String).alias(ID), *names)
     return out.with_row_index(ROW)
 
 
