@@ -97,7 +97,8 @@ def build_sage100c_db(url_or_path: str | Path, samples_dir: str | Path) -> Engin
     Args:
         url_or_path: a SQLAlchemy URL, or a path for a SQLite file. Existing
             sandbox tables are dropped first, so a rebuild starts clean.
-        samples_dir: the folder holding ``sage100c/<table>.csv`` (e.g. ``data/samples``).
+        samples_dir: the folder holding ``sage100c/<table>.csv`` (e.g. ``data/samples``),
+            or that ``sage100c`` folder itself.
 
     Returns:
         The engine, ready for :class:`~pixissync.connectors.sage100c.Sage100cConnector`.
@@ -105,7 +106,9 @@ def build_sage100c_db(url_or_path: str | Path, samples_dir: str | Path) -> Engin
     Raises:
         InputError: when the folder or a file is missing or a cell is malformed.
     """
-    folder = Path(samples_dir) / "sage100c"
+    folder = Path(samples_dir)
+    if not (folder / "reccln.csv").exists():  # accept the table folder itself, too
+        folder = folder / "sage100c"
     if not folder.is_dir():
         raise InputError("no sage100c/ folder of table CSVs here", file=str(folder))
     engine = sandbox_engine(url_or_path)
