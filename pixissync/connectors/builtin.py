@@ -32,3 +32,21 @@ def _acumatica(**settings: Any) -> Connector:
 
 
 register("acumatica", _acumatica)
+
+
+def _files(**settings: Any) -> Connector:
+    from pixissync.connectors.files import FilesConnector
+
+    return FilesConnector(**settings)
+
+
+register("files", _files)
+
+
+def _sage100c(**settings: Any) -> Connector:
+    from pixissync.connectors.sage100c.connector import Sage100cConnector
+
+    return Sage100cConnector(**settings)
+
+
+register("sage100c", _sage100c)
