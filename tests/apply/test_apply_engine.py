@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from target_support import ADMIN, REVIEWER, TableTarget, customer, ids_of, invoice, job
@@ -212,3 +214,36 @@ def test_a_stale_claim_is_skipped_never_pushed_twice(store: Store, target: Table
     (p,), _ = store.proposals(batch_id)
     assert store.claim(p, "another-apply") is not None
     assert store.claim(p, "a-third-apply") is None  # same version: refused
+
+
+def test_concurrent_applies_write_each_record_once(state_url: str, tmp_path: Path) -> None:
+    setup = Store(state_url)
+    setup.migrate()
+    batch_id = _save_and_approve(setup, [customer(i) for i in range(40)])
+    TableTarget(tmp_path / "erp.db").close()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        store, target = Store(state_url), TableTarget(tmp_path / "erp.db", delay=0.002)
+        barrier.wait()
+        try:
+            report = apply_batch(store, batch_id, {"erp": target}, user=ADMIN)
+            outcomes.append(f"applied {report.applied}")
+        except ApplyInProgress:
+            outcomes.append("refused")
+        finally:
+            store.close()
+            target.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    check = TableTarget(tmp_path / "erp.db")
+    assert check.references() == sorted(customer(i).reference for i in range(40))
+    check.close()
+    assert sorted(outcomes) in (["applied 0", "applied 40"], ["applied 40", "refused"])
+    assert setup.batch(batch_id).by_status == {"applied": 40}
+    setup.close()

@@ -78,9 +78,9 @@ def _arm(position: str, store: Store, target: TableTarget) -> Callable[[int, int
     ["after_claim", "find", "before_write", "after_write", "during_record", "after_record"],
 )
 def test_crash_at_each_write_position_then_rerun_writes_each_record_once(
-    position: str, tmp_path: Path
+    position: str, state_url: str, tmp_path: Path
 ) -> None:
-    url, erp = f"sqlite:///{tmp_path / 'state.db'}", tmp_path / "erp.db"
+    url, erp = state_url, tmp_path / "erp.db"
     store, target = Store(url), TableTarget(erp)
     store.migrate()
     batch_id, expected = _batch(store)
@@ -110,8 +110,10 @@ def test_crash_at_each_write_position_then_rerun_writes_each_record_once(
     target.close()
 
 
-def test_sigkill_mid_batch_then_rerun_leaves_each_record_once(tmp_path: Path) -> None:
-    url, erp = f"sqlite:///{tmp_path / 'state.db'}", tmp_path / "erp.db"
+def test_sigkill_mid_batch_then_rerun_leaves_each_record_once(
+    state_url: str, tmp_path: Path
+) -> None:
+    url, erp = state_url, tmp_path / "erp.db"
     store = Store(url)
     store.migrate()
     proposals = [customer(i) for i in range(60)]
