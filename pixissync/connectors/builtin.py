@@ -50,3 +50,21 @@ def _sage100c(**settings: Any) -> Connector:
 
 
 register("sage100c", _sage100c)
+
+
+def _rhumbix(**settings: Any) -> Connector:
+    from pixissync.connectors.rhumbix import RhumbixConnector
+
+    return RhumbixConnector(**settings)
+
+
+register("rhumbix", _rhumbix)
+
+
+def _buildops(**settings: Any) -> Connector:
+    from pixissync.connectors.buildops import BuildOpsConnector
+
+    return BuildOpsConnector(**settings)
+
+
+register("buildops", _buildops)

@@ -168,8 +168,12 @@ class RestClient:
             attempt += 1
             self.requests_sent += 1
             try:
+                target = url
+                query = _clean(params)
+                if query and "?" in url:
+                    target, query = str(httpx.URL(url).copy_merge_params(query)), None
                 response = self.http.request(
-                    method, url, params=_clean(params), json=json, headers=headers
+                    method, target, params=query, json=json, headers=headers
                 )
             except TransientError as exc:  # raised by an auth flow (login throttled)
                 self._wait_or_raise(attempt, exc, exc.retry_after)
@@ -219,6 +223,8 @@ class RestClient:
 
 
 def _clean(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if params is None:
+    # httpx replaces a URL's own query string with ``params`` when any are given
+    # (even an empty dict), which would lose a ``next`` link's page: pass None then.
+    if not params:
         return None
-    return {k: v for k, v in params.items() if v is not None}
+    return {k: v for k, v in params.items() if v is not None} or None

@@ -9,6 +9,8 @@ import pytest
 from rest_seed import field_frames
 
 from pixissync.sandbox.rest.acumatica import AcumaticaStandIn
+from pixissync.sandbox.rest.buildops import BuildOpsStandIn
+from pixissync.sandbox.rest.rhumbix import RhumbixStandIn
 from pixissync.sandbox.rest.servicetrade import ServiceTradeStandIn
 
 
@@ -28,4 +30,18 @@ def servicetrade(frames: dict[str, pl.DataFrame]) -> Iterator[ServiceTradeStandI
 def acumatica(frames: dict[str, pl.DataFrame]) -> Iterator[AcumaticaStandIn]:
     with AcumaticaStandIn(frames) as standin:
         assert isinstance(standin, AcumaticaStandIn)
+        yield standin
+
+
+@pytest.fixture
+def rhumbix(frames: dict[str, pl.DataFrame]) -> Iterator[RhumbixStandIn]:
+    with RhumbixStandIn(frames) as standin:
+        assert isinstance(standin, RhumbixStandIn)
+        yield standin
+
+
+@pytest.fixture
+def buildops(frames: dict[str, pl.DataFrame]) -> Iterator[BuildOpsStandIn]:
+    with BuildOpsStandIn(frames) as standin:
+        assert isinstance(standin, BuildOpsStandIn)
         yield standin

@@ -132,7 +132,12 @@ def field_frames() -> dict[str, pl.DataFrame]:
         {"cost_code": "01-100", "description": "Labor", "updated_at": t},
         {"cost_code": "02-200", "description": "Material", "updated_at": t},
     ]
+    employees = [
+        {"employee_id": "E1", "first_name": "Ana", "last_name": "Ruiz", "status": "active"},
+        {"employee_id": "E2", "first_name": "Bo", "last_name": "Lee", "status": "inactive"},
+    ]
     return {
+        "employee": _frame("employee", employees),
         "cost_code": _frame("cost_code", cost_codes),
         "customer": _frame("customer", customers),
         "job": _frame("job", jobs),
