@@ -98,6 +98,51 @@ TRADE_WORDS: Final[dict[str, str]] = {
     "ft": "fort",
     "and": "and",
 }
+# Common nicknames to the given name; "Bob Kelley" and "Kelley, Robert" are one person.
+NICKNAMES: Final[dict[str, str]] = {
+    "bob": "robert",
+    "rob": "robert",
+    "bill": "william",
+    "will": "william",
+    "jim": "james",
+    "jimmy": "james",
+    "joe": "joseph",
+    "mike": "michael",
+    "tom": "thomas",
+    "dan": "daniel",
+    "danny": "daniel",
+    "chris": "christopher",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "kathy": "katherine",
+    "kate": "katherine",
+    "jen": "jennifer",
+    "jenny": "jennifer",
+    "tony": "anthony",
+    "steve": "steven",
+    "ed": "edward",
+    "eddie": "edward",
+    "rick": "richard",
+    "dick": "richard",
+    "dave": "david",
+    "peggy": "margaret",
+    "maggie": "margaret",
+    "matt": "matthew",
+    "andy": "andrew",
+    "nick": "nicholas",
+    "greg": "gregory",
+    "sam": "samuel",
+    "ben": "benjamin",
+    "larry": "lawrence",
+    "ron": "ronald",
+    "don": "donald",
+    "ken": "kenneth",
+    "jeff": "jeffrey",
+    "tim": "timothy",
+    "sue": "susan",
+    "debbie": "deborah",
+    "cathy": "catherine",
+}
 _PERSON_TITLES: Final = ("mr", "mrs", "ms", "miss", "dr", "jr", "sr", "ii", "iii", "esq")
 
 # USPS Publication 28 street suffixes, directionals and unit designators (common ones).
@@ -202,7 +247,7 @@ def company_name(expr: pl.Expr) -> pl.Expr:
     for pattern, repl in _LEGAL_PHRASES:
         out = out.str.replace_all(pattern, repl)
     out = out.str.replace_all(r"#", " ").str.replace_all(r"/", " ")
-    out = _map_words(_squash(out), {**TRADE_WORDS, **LEGAL_FORMS})
+    out = _map_words(_squash(out), {**NICKNAMES, **TRADE_WORDS, **LEGAL_FORMS})
     out = out.str.replace(r"^the ", "")
     titles = "|".join(_PERSON_TITLES)
     out = out.str.replace_all(rf"(^| )({titles})( |$)", " ")

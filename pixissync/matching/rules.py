@@ -59,7 +59,7 @@ class Level:
     weight: float
     label: str
     field: str | None = None
-    scorer: str | None = None
+    scorers: tuple[str, ...] = ()  # fuzzy: the best of these scores counts
     minimum: float | None = None
     maximum: float | None = None
 
@@ -323,13 +323,18 @@ def _comparison(r: _Reader, value: Any, path: str, field_ref: Any) -> Comparison
         weight = r.number(r.required(lv, "weight", lpath), f"{lpath}.weight", -64.0, 64.0)
         label = r.text(r.required(lv, "label", lpath), f"{lpath}.label")
         level_field = field_ref(lv["field"], f"{lpath}.field") if "field" in lv else None
-        scorer = minimum = maximum = None
+        scorers: tuple[str, ...] = ()
+        minimum = maximum = None
         if kind == "fuzzy":
-            scorer = r.text(r.required(lv, "scorer", lpath), f"{lpath}.scorer")
-            if scorer not in SCORERS:
-                raise r.fail(
-                    f"{lpath}.scorer", f"unknown scorer {scorer!r}; known: {', '.join(SCORERS)}"
-                )
+            raw = r.required(lv, "scorer", lpath)
+            names = raw if isinstance(raw, list) else [raw]
+            for j, name in enumerate(names):
+                spath = f"{lpath}.scorer[{j}]" if isinstance(raw, list) else f"{lpath}.scorer"
+                if r.text(name, spath) not in SCORERS:
+                    raise r.fail(spath, f"unknown scorer {name!r}; known: {', '.join(SCORERS)}")
+            if not names:
+                raise r.fail(f"{lpath}.scorer", "needs at least one scorer")
+            scorers = tuple(names)
             minimum = r.number(r.required(lv, "min", lpath), f"{lpath}.min", 0.0, 100.0)
         elif kind == "within":
             maximum = r.number(r.required(lv, "max", lpath), f"{lpath}.max", 0.0, 1e12)
@@ -339,7 +344,7 @@ def _comparison(r: _Reader, value: Any, path: str, field_ref: Any) -> Comparison
         if "max" in lv and kind != "within":
             raise r.fail(f"{lpath}.max", "only a within level takes 'max'")
         levels.append(
-            Level(kind, weight, label, level_field, scorer, minimum, maximum)  # type: ignore[arg-type]
+            Level(kind, weight, label, level_field, scorers, minimum, maximum)  # type: ignore[arg-type]
         )
     if not levels:
         raise r.fail(f"{path}.levels", "needs at least one level")

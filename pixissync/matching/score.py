@@ -127,16 +127,18 @@ def _level_test(
             )
         diff = (a.cast(pl.Float64) - b.cast(pl.Float64)).abs()
         return (diff <= (level.maximum or 0.0)).fill_null(False).to_numpy()
-    assert level.scorer is not None
     if a.dtype != pl.String or b.dtype != pl.String:
         raise RuleFileError(
             rules.source, f"fields.{field}", f"a fuzzy level needs a text field, got {a.dtype}"
         )
-    key = (field, level.scorer)
-    if key not in cache:
-        cache[key] = _fuzzy(a, b, level.scorer, workers)
+    best = np.zeros(len(a), dtype=np.float64)
+    for scorer in level.scorers:
+        key = (field, scorer)
+        if key not in cache:
+            cache[key] = _fuzzy(a, b, scorer, workers)
+        best = np.maximum(best, cache[key])
     both = (a.is_not_null() & b.is_not_null()).to_numpy()
-    return both & (cache[key] >= (level.minimum or 0.0))
+    return both & (best >= (level.minimum or 0.0))
 
 
 def explanations(scored: Scored, keep: npt.NDArray[np.int64], rules: RuleSet) -> pl.Series:
