@@ -33,6 +33,7 @@ else:
             "Setup": [
                 st.Page(PAGES / "rules.py", title="Rules", icon=":material/rule:"),
                 st.Page(PAGES / "connections.py", title="Connections", icon=":material/cable:"),
+                st.Page(PAGES / "users.py", title="Users", icon=":material/group:"),
             ],
             # Kept registered (hidden) so a rerun right after signing in lands somewhere.
             "": [st.Page(SIGNIN_PAGE, title="Sign in", url_path="signin", visibility="hidden")],
