@@ -68,3 +68,12 @@ def _buildops(**settings: Any) -> Connector:
 
 
 register("buildops", _buildops)
+
+
+def _sage300cre(**settings: Any) -> Connector:
+    from pixissync.connectors.sage300cre.connector import sage300_connector
+
+    return sage300_connector(**settings)
+
+
+register("sage300cre", _sage300cre)
