@@ -5,8 +5,9 @@ pass to ``submitXML`` and answers with an MBXML response. It behaves like the
 real API where it matters to us:
 
 * one message set is one transaction; with ``stopOnError`` the first failing
-  request rolls the whole set back and later requests are reported as not
-  processed (the real API may keep earlier requests; we are stricter);
+  request rolls the whole set back: earlier requests are reported as rolled
+  back, later ones as not processed (the real API may keep earlier requests;
+  we are stricter). ``continueOnError`` keeps the requests that worked;
 * ``...AddNextRq`` takes the next record number (``max(recnum) + 1``) inside
   the transaction; ``...AddRq`` uses the number given and refuses a taken one;
 * widths, numbers, dates and references are checked the way Sage's forms do:
@@ -38,6 +39,7 @@ from pixissync.connectors.sage100c.tables import MBXML_TABLE
 
 NOT_PROCESSED = 3200
 FAILED = 3100
+ROLLED_BACK = 3300
 _LINE_TABLE = {"ARInvoice": s.arivln}
 _PAY_FACTOR = {1: Decimal(1), 2: Decimal("1.5"), 3: Decimal(2)}
 
@@ -112,6 +114,12 @@ class SandboxSubmitter:
                     failed = on_error != "continueOnError"
             if failed:
                 transaction.rollback()
+                results = [
+                    Result(r.request_id, r.name, ROLLED_BACK, "rolled back: a request failed")
+                    if r.ok
+                    else r
+                    for r in results
+                ]
             else:
                 transaction.commit()
         return build_response(set_id, results)
