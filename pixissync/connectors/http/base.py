@@ -74,7 +74,12 @@ class RestConnector:
         if since is not None and since.tzinfo is None:
             since = since.replace(tzinfo=UTC)
         rows: list[dict[str, Any]] = list(getattr(self, f"_pull_{entity}")(since))
-        return self.frame(entity, rows)
+        frame = self.frame(entity, rows)
+        if since is not None and "updated_at" in frame.columns:
+            # Servers filter to the second (ServiceTrade) or inclusively (Rhumbix):
+            # keep exactly the rows changed after ``since``.
+            frame = frame.filter(pl.col("updated_at").is_null() | (pl.col("updated_at") > since))
+        return frame
 
     def frame(self, entity: str, rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
         """Canonical frame from raw rows; bad rows go to ``self.quarantine[entity]``."""

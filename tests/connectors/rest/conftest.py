@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 import pytest
 from rest_seed import field_frames
 
-from pixissync.sandbox.rest.acumatica import AcumaticaStandIn
-from pixissync.sandbox.rest.buildops import BuildOpsStandIn
-from pixissync.sandbox.rest.rhumbix import RhumbixStandIn
-from pixissync.sandbox.rest.servicetrade import ServiceTradeStandIn
+# The shared contract suite lives one folder up (tests/connectors/contract.py).
+_CONNECTORS_TESTS = str(Path(__file__).resolve().parent.parent)
+if _CONNECTORS_TESTS not in sys.path:
+    sys.path.insert(0, _CONNECTORS_TESTS)
+
+from pixissync.sandbox.rest.acumatica import AcumaticaStandIn  # noqa: E402
+from pixissync.sandbox.rest.buildops import BuildOpsStandIn  # noqa: E402
+from pixissync.sandbox.rest.rhumbix import RhumbixStandIn  # noqa: E402
+from pixissync.sandbox.rest.servicetrade import ServiceTradeStandIn  # noqa: E402
 
 
 @pytest.fixture

@@ -23,6 +23,11 @@ def _frame(entity: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
 def field_frames() -> dict[str, pl.DataFrame]:
     """Five customers, six jobs, four invoices with lines, two payments, four clock entries."""
     t = "2025-03-01T12:00:00+00:00"
+
+    def at(day: int) -> str:
+        # Distinct change times, so incremental pulls have something to cut.
+        return f"2025-03-{day + 1:02d}T12:00:00+00:00"
+
     customers = [
         {
             "customer_id": str(100 + i),
@@ -35,7 +40,7 @@ def field_frames() -> dict[str, pl.DataFrame]:
             "phone": f"919-555-010{i}",
             "email": f"ap{i}@example.com",
             "status": "active",
-            "updated_at": t,
+            "updated_at": at(i),
         }
         for i, name in enumerate(
             ["Acme Mechanical", "Blue Ridge Foods", "Cary Dental", "Durham Labs", "Elm Hotel"]
@@ -53,7 +58,7 @@ def field_frames() -> dict[str, pl.DataFrame]:
             "state": "NC",
             "postal_code": "27701",
             "status": statuses[i],
-            "updated_at": t,
+            "updated_at": at(i),
         }
         for i in range(6)
     ]
@@ -70,7 +75,7 @@ def field_frames() -> dict[str, pl.DataFrame]:
             "total": f"{100 * (i + 1) + 7}.35",
             "balance": f"{100 * (i + 1) + 7}.35",
             "status": "ok",
-            "updated_at": t,
+            "updated_at": at(i),
         }
         for i in range(4)
     ]
@@ -124,7 +129,7 @@ def field_frames() -> dict[str, pl.DataFrame]:
             "overtime_hours": "0",
             "doubletime_hours": "0",
             "approved": "true",
-            "updated_at": t,
+            "updated_at": at(i),
         }
         for i in range(4)
     ]
@@ -133,9 +138,23 @@ def field_frames() -> dict[str, pl.DataFrame]:
         {"cost_code": "02-200", "description": "Material", "updated_at": t},
     ]
     employees = [
-        {"employee_id": "E1", "first_name": "Ana", "last_name": "Ruiz", "status": "active"},
-        {"employee_id": "E2", "first_name": "Bo", "last_name": "Lee", "status": "inactive"},
+        {
+            "employee_id": "E1",
+            "first_name": "Ana",
+            "last_name": "Ruiz",
+            "status": "active",
+            "updated_at": t,
+        },
+        {
+            "employee_id": "E2",
+            "first_name": "Bo",
+            "last_name": "Lee",
+            "status": "inactive",
+            "updated_at": t,
+        },
     ]
+    for employee in employees:
+        employee["updated_at"] = t
     return {
         "employee": _frame("employee", employees),
         "cost_code": _frame("cost_code", cost_codes),
