@@ -110,9 +110,13 @@ def plant_customers(company: Company, rng: random.Random) -> None:
 def _field_only_customers(company: Company, rng: random.Random) -> None:
     base = len(company.customers)
     count = scaled(20, company.scale, 2)
+    taken = {c.name for c in company.customers}  # new means new: no name the ERP knows
     for k in range(count + 2):
         template = company.customers[rng.randrange(base)]
         name = names.company_name(rng)
+        while name in taken:
+            name = names.company_name(rng)
+        taken.add(name)
         too_long = k >= count
         if too_long:  # longer than Sage's 50-character client name
             place = f"{rng.choice(names.PLACES)} {rng.choice(names.FACILITIES)}"
