@@ -18,6 +18,7 @@ from pixissync.console.proposals import (
 )
 from pixissync.errors import PixisSyncError
 from pixissync.store import BatchSummary, Store, StoredProposal, User
+from pixissync.store.review import APPROVABLE, REJECTABLE
 
 RESULT_SCHEMA = {
     "proposal_id": pl.Int64,
@@ -103,14 +104,20 @@ def detail(
 
 
 def _decide_one(store: Store, user: User, p: StoredProposal) -> None:
+    if p.action == "exception":
+        st.info("An exception is fixed in the target system by a person; it is never written.")
+        return
+    can_approve, can_reject = p.status in APPROVABLE, p.status in REJECTABLE
+    if not (can_approve or can_reject):
+        st.caption(f"This proposal is {p.status}; there is nothing left to decide.")
+        return
     a, r, _ = st.columns([1, 1, 3])
     try:
-        if a.button("Approve", key="review_one_approve", type="primary"):
+        if can_approve and a.button("Approve", key="review_one_approve", type="primary"):
             n = store.approve([p.id], user=user, expected_versions={p.id: p.version})
             _done(f"Approved proposal #{p.id}." if n else f"Proposal #{p.id} was already approved.")
-        if r.button(
-            "Reject" + (" (not a match)" if p.action == "link" else ""), key="review_one_reject"
-        ):
+        reject_label = "Reject" + (" (not a match)" if p.action == "link" else "")
+        if can_reject and r.button(reject_label, key="review_one_reject"):
             reason = str(st.session_state.get("review_reason", ""))
             store.reject([p.id], user=user, expected_versions={p.id: p.version}, reason=reason)
             remembered = " The pairing is remembered as not a match." if p.action == "link" else ""

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from pixissync.flows import Flow
 from pixissync.matching import RuleSet, link
 from pixissync.store import Store
+
+
+def _scorers(level: Any) -> str | None:
+    # ``scorers`` (best of several) in current rule files; ``scorer`` in older ones.
+    names = getattr(level, "scorers", None) or (getattr(level, "scorer", None),)
+    return ", ".join(str(n) for n in names if n) or None
 
 
 def comparisons_table(rules: RuleSet) -> pl.DataFrame:
@@ -25,7 +32,7 @@ def comparisons_table(rules: RuleSet) -> pl.DataFrame:
             "order": n,
             "test": level.kind,
             "field": level.field or c.field,
-            "scorer": level.scorer,
+            "scorer": _scorers(level),
             "minimum": level.minimum,
             "weight": level.weight,
             "label": level.label,

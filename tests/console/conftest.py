@@ -34,3 +34,16 @@ def store(home: Path) -> Iterator[Store]:
     s = Store(f"sqlite:///{home / 'state.db'}")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The lead's demo home (sample company, sandbox ERP) with a customers batch."""
+    from pixissync.demo import build_demo_home
+    from pixissync.sync import sync
+
+    folder = tmp_path_factory.mktemp("demo") / "home"
+    home = build_demo_home(folder)
+    sync(home, ["customers"], trigger="test")
+    home.close()
+    return folder

@@ -13,7 +13,8 @@ from pixissync.store import User
 REPO = Path(__file__).resolve().parents[2]
 APP = str(Path(__file__).resolve().parent / "app_entry.py")
 PASSWORDS = {"ann": "ann-password-1", "rev": "rev-password-1", "vic": "vic-password-1"}
-ROLES = {"ann": "admin", "rev": "reviewer", "vic": "viewer"}
+# "admin" is the demo home's admin (see pixissync.demo).
+ROLES = {"ann": "admin", "rev": "reviewer", "vic": "viewer", "admin": "admin"}
 
 
 def customer_batch(n_creates: int = 6) -> list[Proposal]:
