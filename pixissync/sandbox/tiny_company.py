@@ -16,6 +16,8 @@ import polars as pl
 from pixissync.model import ENTITIES
 
 STAMP = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+LATER = datetime(2024, 3, 2, 9, 30, tzinfo=UTC)
+LATEST = datetime(2024, 3, 3, 16, 45, tzinfo=UTC)
 D = Decimal
 
 
@@ -34,17 +36,17 @@ def tiny_company(day: date = date(2024, 3, 5)) -> dict[str, pl.DataFrame]:
          "email": "ap@hargrove.example", "status": "active", "updated_at": STAMP},
         {"customer_id": "102", "name": "Pendleton Schools", "address1": "400 Sardis Rd",
          "city": "Matthews", "state": "NC", "postal_code": "28105", "phone": "704-555-0102",
-         "status": "active", "updated_at": STAMP},
+         "status": "active", "updated_at": LATER},
         {"customer_id": "103", "name": "Okafor Dental", "city": "Huntersville", "state": "NC",
-         "status": "inactive", "updated_at": STAMP},
+         "status": "inactive", "updated_at": LATEST},
     ]  # fmt: skip
     jobs = [
         {"job_id": "J-100", "job_number": "J-100", "name": "Rooftop units", "customer_id": "101",
          "status": "open", "updated_at": STAMP},
         {"job_id": "J-200", "job_number": "J-200", "name": "Boiler retrofit",
-         "customer_id": "102", "status": "open", "updated_at": STAMP},
+         "customer_id": "102", "status": "open", "updated_at": LATER},
         {"job_id": "J-300", "job_number": "J-300", "name": "Chair plumbing",
-         "customer_id": "103", "status": "closed", "updated_at": STAMP},
+         "customer_id": "103", "status": "closed", "updated_at": LATEST},
     ]  # fmt: skip
     codes = [
         {"cost_code": "01-100", "description": "Labor"},
@@ -61,8 +63,8 @@ def tiny_company(day: date = date(2024, 3, 5)) -> dict[str, pl.DataFrame]:
          "invoice_date": day, "due_date": date(2024, 4, 4), "subtotal": D("100.00"),
          "tax": D("8.00"), "total": D("108.00"), "balance": D("58.00"), "updated_at": STAMP},
         {"invoice_id": "I-2", "invoice_number": "1002", "customer_id": "102", "job_id": "J-200",
-         "invoice_date": day, "due_date": date(2024, 4, 4), "subtotal": D("250.00"),
-         "tax": D("0.00"), "total": D("250.00"), "balance": D("250.00"), "updated_at": STAMP},
+         "invoice_date": date(2024, 3, 7), "due_date": date(2024, 4, 6), "subtotal": D("250.00"),
+         "tax": D("0.00"), "total": D("250.00"), "balance": D("250.00"), "updated_at": LATER},
     ]  # fmt: skip
     lines = [
         {"invoice_id": "I-1", "line_no": 1, "description": "Service call", "quantity": D("1"),

@@ -307,7 +307,7 @@ class VistaConnector:
                     CheckResult(
                         "connect",
                         True,
-                        f"connected to {self.engine.url.host or self.engine.url.database}",
+                        f"connected to {self.engine.url.render_as_string(hide_password=True)}",
                     )
                 )
                 for table in metadata.sorted_tables:

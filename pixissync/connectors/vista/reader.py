@@ -8,7 +8,8 @@ What "changed since" means per entity, because Vista has no modified column:
 
 * customers, jobs: a ``bHQMA`` audit row after ``since`` (see :mod:`.audit`);
 * invoices, payments, time entries: posted in a batch whose ``bHQBC.DatePosted``
-  is on or after ``since``'s server-local date (a day's postings may come twice);
+  is on or after ``since``'s server-local date; ``updated_at`` is the end of the
+  posting day, because Vista keeps only the date;
 * cost codes, employees: always read whole (small masters, no audit).
 """
 
@@ -233,8 +234,13 @@ def _trans_id(mth: str, trans: str) -> pl.Expr:
 
 
 def _posted_at(s: VistaSettings, column: str) -> pl.Expr:
+    """When a posted row is known to exist: the end of its posting day (server-local).
+
+    ``DatePosted`` has no time of day, so the row counts as changed until that day
+    is over; "since" compares against this, so no posting is ever missed.
+    """
     return (
-        pl.col(column)
+        (pl.col(column) + pl.duration(days=1))
         .cast(pl.Datetime("us"))
         .dt.replace_time_zone(s.server_timezone, non_existent="null", ambiguous="earliest")
         .dt.convert_time_zone("UTC")

@@ -145,14 +145,19 @@ def update_customer(conn: Connection, s: VistaSettings, change: Change) -> str:
     columns = _mapped(change, _CUSTOMER_FIELDS)
     if "status" in change.values:
         columns["Status"] = "I" if str(change.values["status"]).lower() == "inactive" else "A"
+    found = conn.execute(
+        sa.select(bARCM.c.KeyID).where(
+            bARCM.c.CustGroup == s.cust_group, bARCM.c.Customer == number
+        )
+    ).first()
+    if found is None:
+        raise PermanentError(f"customer {number} does not exist in bARCM")
     if columns:
-        done = conn.execute(
+        conn.execute(
             sa.update(bARCM)
             .where(bARCM.c.CustGroup == s.cust_group, bARCM.c.Customer == number)
             .values(**columns)
         )
-        if done.rowcount != 1:
-            raise PermanentError(f"customer {number} does not exist in bARCM")
         if s.audit_writes:
             audit.record_audit(
                 conn,
@@ -265,12 +270,15 @@ def update_job(conn: Connection, s: VistaSettings, change: Change) -> str:
     columns = _mapped(change, _JOB_FIELDS)
     if "status" in change.values:
         columns["JobStatus"] = _JOB_STATUS.get(str(change.values["status"]).lower(), 1)
+    found = conn.execute(
+        sa.select(bJCJM.c.KeyID).where(bJCJM.c.JCCo == s.co, bJCJM.c.Job == job)
+    ).first()
+    if found is None:
+        raise PermanentError(f"job {job!r} does not exist in bJCJM")
     if columns:
-        done = conn.execute(
+        conn.execute(
             sa.update(bJCJM).where(bJCJM.c.JCCo == s.co, bJCJM.c.Job == job).values(**columns)
         )
-        if done.rowcount != 1:
-            raise PermanentError(f"job {job!r} does not exist in bJCJM")
         if s.audit_writes:
             audit.record_audit(
                 conn,

@@ -6,6 +6,7 @@ Vista) and kept in ``mssql_sql`` so tests can check it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,9 @@ from vista_sql import SqlServerCompiler
 from pixissync.connectors.vista.connector import VistaConnector, vista_connector
 from pixissync.sandbox.tiny_company import tiny_company
 from pixissync.sandbox.vista_db import create_vista_db, seed_from_canonical
+
+# The shared contract (tests/connectors/contract.py) is imported as ``contract``.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
