@@ -87,7 +87,8 @@ def prepare(frame: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
     derived = _derive(base, rules.fields)
     names = [f.name for f in rules.fields]
     out = derived.select(pl.col(rules.id_column).cast(pl.String).alias(ID), *names)
-    return out.with_row_index(ROW)
+    # Rows in id order: ties are then broken the same way whatever the input order.
+    return out.sort(ID).with_row_index(ROW)
 
 
 def _key_pairs(
