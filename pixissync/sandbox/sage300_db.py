@@ -171,8 +171,9 @@ def _sql(value: Any) -> Any:
     return value
 
 
-def _stamp(moment: datetime | None) -> tuple[str, str]:
-    at = (moment or datetime.now(UTC)).astimezone(UTC)
+def _stamp(moment: datetime | None, default: datetime | None = None) -> tuple[str, str]:
+    # Rows without a change time share the seed's start, so they are one "change".
+    at = (moment or default or datetime.now(UTC)).astimezone(UTC)
     return at.date().isoformat(), at.strftime("%H:%M:%S")
 
 
@@ -191,6 +192,7 @@ def seed_from_canonical(
     Sage 300 CRE keys are text, so customer, job and employee ids are kept as they
     are; invoices become ``<Customer>/<Invoice>``.
     """
+    seeded_at = datetime.now(UTC).replace(microsecond=0)
     path = create_sage300_db(path, style)
     ins = insert_rows
     customers = _rows(frames, "customer")
@@ -209,7 +211,13 @@ def seed_from_canonical(
                 "Telephone": c["phone"],
                 "Email": c["email"],
                 "Status": (c["status"] or "active").capitalize(),
-                **dict(zip(("date_stamp", "time_stamp"), _stamp(c["updated_at"]), strict=True)),
+                **dict(
+                    zip(
+                        ("date_stamp", "time_stamp"),
+                        _stamp(c["updated_at"], seeded_at),
+                        strict=True,
+                    )
+                ),
             }
             for c in customers
         ],
@@ -231,7 +239,13 @@ def seed_from_canonical(
                 "State": j["state"],
                 "ZIP_Code": j["postal_code"],
                 "JTD_Cost": "0.00",
-                **dict(zip(("date_stamp", "time_stamp"), _stamp(j["updated_at"]), strict=True)),
+                **dict(
+                    zip(
+                        ("date_stamp", "time_stamp"),
+                        _stamp(j["updated_at"], seeded_at),
+                        strict=True,
+                    )
+                ),
             }
             for j in jobs
         ],
@@ -265,14 +279,20 @@ def seed_from_canonical(
                 "Last_Name": e["last_name"],
                 "Status": (e["status"] or "active").capitalize(),
                 "Pay_Rate": e["pay_rate"],
-                **dict(zip(("date_stamp", "time_stamp"), _stamp(e["updated_at"]), strict=True)),
+                **dict(
+                    zip(
+                        ("date_stamp", "time_stamp"),
+                        _stamp(e["updated_at"], seeded_at),
+                        strict=True,
+                    )
+                ),
             }
             for e in _rows(frames, "employee")
         ],
         style,
     )
-    invoice_map = _seed_ar(path, frames, job_of, style)
-    _seed_time(path, frames, job_of, style)
+    invoice_map = _seed_ar(path, frames, job_of, style, seeded_at)
+    _seed_time(path, frames, job_of, style, seeded_at)
     return {
         "customer": {c["customer_id"]: c["customer_id"] for c in customers},
         "job": job_of,
@@ -281,7 +301,11 @@ def seed_from_canonical(
 
 
 def _seed_ar(
-    path: Path, frames: dict[str, pl.DataFrame], job_of: dict[str, str], style: Style
+    path: Path,
+    frames: dict[str, pl.DataFrame],
+    job_of: dict[str, str],
+    style: Style,
+    seeded_at: datetime,
 ) -> dict[str, str]:
     invoices = _rows(frames, "invoice")
     art: list[dict[str, Any]] = []
@@ -289,7 +313,7 @@ def _seed_ar(
     out: dict[str, str] = {}
     zero = Decimal("0.00")
     for inv in invoices:
-        date_stamp, time_stamp = _stamp(inv["updated_at"])
+        date_stamp, time_stamp = _stamp(inv["updated_at"], seeded_at)
         base = {
             "Customer": inv["customer_id"],
             "Job": job_of.get(inv["job_id"] or ""),
@@ -320,7 +344,7 @@ def _seed_ar(
         if pay is None or paid is None:
             continue
         inv = paid
-        date_stamp, time_stamp = _stamp(pay["updated_at"])
+        date_stamp, time_stamp = _stamp(pay["updated_at"], seeded_at)
         art.append(
             {
                 "Customer": inv["customer_id"],
@@ -345,11 +369,15 @@ PAY_IDS = {"regular_hours": "REG", "overtime_hours": "OT", "doubletime_hours": "
 
 
 def _seed_time(
-    path: Path, frames: dict[str, pl.DataFrame], job_of: dict[str, str], style: Style
+    path: Path,
+    frames: dict[str, pl.DataFrame],
+    job_of: dict[str, str],
+    style: Style,
+    seeded_at: datetime,
 ) -> None:
     rows: list[dict[str, Any]] = []
     for t in _rows(frames, "time_entry"):
-        date_stamp, time_stamp = _stamp(t["updated_at"])
+        date_stamp, time_stamp = _stamp(t["updated_at"], seeded_at)
         for column, pay_id in PAY_IDS.items():
             if t[column]:
                 rows.append(
@@ -380,8 +408,22 @@ class ImportReport:
     rejected: list[str] = field(default_factory=list)
 
 
+def detect_style(path: str | Path) -> Style:
+    """Which naming style a stand-in file was built with."""
+    with sqlite3.connect(path) as db:
+        found = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ARM_MASTER__CUSTOMER'"
+        ).fetchone()
+    db.close()
+    return "module" if found else "kind"
+
+
 def run_import(
-    path: str | Path, import_file: str | Path, settings: Sage300Settings, *, style: Style = "module"
+    path: str | Path,
+    import_file: str | Path,
+    settings: Sage300Settings,
+    *,
+    style: Style | None = None,
 ) -> ImportReport:
     """Load a PR Import Time file into job cost as the payroll clerk's import run would.
 
@@ -390,6 +432,7 @@ def run_import(
     file is renamed ``*.imported`` so it cannot run twice.
     """
     db_path, file = Path(path), Path(import_file)
+    style = style or detect_style(db_path)
     report = ImportReport()
     db = sqlite3.connect(db_path)
 
@@ -449,10 +492,7 @@ def run_import(
 
 
 def import_waiting_files(
-    path: str | Path, drop_folder: str | Path, settings: Sage300Settings, *, style: Style = "module"
+    path: str | Path, drop_folder: str | Path, settings: Sage300Settings
 ) -> list[ImportReport]:
     """Run every finished ``PRTIME_*.txt`` in the drop folder, oldest first."""
-    return [
-        run_import(path, f, settings, style=style)
-        for f in sorted(Path(drop_folder).glob("PRTIME_*.txt"))
-    ]
+    return [run_import(path, f, settings) for f in sorted(Path(drop_folder).glob("PRTIME_*.txt"))]

@@ -65,6 +65,9 @@ def tiny_company(day: date = date(2024, 3, 5)) -> dict[str, pl.DataFrame]:
         {"invoice_id": "I-2", "invoice_number": "1002", "customer_id": "102", "job_id": "J-200",
          "invoice_date": date(2024, 3, 7), "due_date": date(2024, 4, 6), "subtotal": D("250.00"),
          "tax": D("0.00"), "total": D("250.00"), "balance": D("250.00"), "updated_at": LATER},
+        {"invoice_id": "I-3", "invoice_number": "1003", "customer_id": "103", "job_id": "J-300",
+         "invoice_date": date(2024, 3, 8), "due_date": date(2024, 4, 7), "subtotal": D("75.00"),
+         "tax": D("0.00"), "total": D("75.00"), "balance": D("75.00"), "updated_at": LATEST},
     ]  # fmt: skip
     lines = [
         {"invoice_id": "I-1", "line_no": 1, "description": "Service call", "quantity": D("1"),

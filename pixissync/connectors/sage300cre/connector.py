@@ -20,8 +20,10 @@ returns its entry id (our reference). Lines not found after
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar
 
 import polars as pl
@@ -58,8 +60,15 @@ class Sage300Connector:
     )
     pushes: ClassVar[frozenset[str]] = frozenset({"time_entry"})
 
-    def __init__(self, settings: Sage300Settings) -> None:
+    def __init__(
+        self, settings: Sage300Settings, *, on_file_ready: Callable[[Path], None] | None = None
+    ) -> None:
+        """Args:
+        on_file_ready: called with each finished import file; the sandbox uses it to
+            run the import at once, as a site whose clerk imports straight away.
+        """
         self.settings = settings
+        self.on_file_ready = on_file_ready
         self.source = TimberlineSource(settings)
         self._ledger: ImportLedger | None = None
         self._file: TimeImportFile | None = None
@@ -161,7 +170,16 @@ class Sage300Connector:
         if self._file is None:
             self._file = TimeImportFile(self.settings, self.ledger)
         file, first = self._file.add(lines)
-        return PushResult(f"import:{file}#{first}", created=True, message="awaiting PR import")
+        target = f"import:{file}#{first}"
+        if self.on_file_ready is not None:
+            done = self._file.finish()
+            if done is not None:
+                self.on_file_ready(done)
+            rows = reader.pr_time_rows(self.source, None)
+            self.ledger.reconcile(rows, self.settings.flag_after_runs)
+            self._remember(rows)
+            return PushResult(self.find("time_entry", change.reference) or target, created=True)
+        return PushResult(target, created=True, message="awaiting PR import")
 
     def _lines(self, change: Change) -> list[TimeLine]:
         v, where = change.values, f"time_entry {change.reference}"
@@ -287,11 +305,21 @@ def sage300_connector(**settings: Any) -> Sage300Connector:
     """Registry factory: ``create("sage300cre", data_folder=..., drop_folder=..., ...)``.
 
     ``sandbox="path/to/company.sqlite"`` reads the stand-in through the SQLite3
-    ODBC driver instead of Timberline Data.
+    ODBC driver instead of Timberline Data; with ``auto_import=True`` each import
+    file is run into the stand-in as soon as it is written (demo and contract tests).
     """
     sandbox = settings.pop("sandbox", None)
+    auto_import = bool(settings.pop("auto_import", False))
     if sandbox:
         settings.setdefault("connection_string", f"DRIVER={{SQLite3}};Database={sandbox}")
     if "time_view" in settings:
         settings["time_view"] = tuple(settings["time_view"])
-    return Sage300Connector(Sage300Settings(**settings))
+    config = Sage300Settings(**settings)
+    hook: Callable[[Path], None] | None = None
+    if sandbox and auto_import:
+        from pixissync.sandbox.sage300_db import run_import
+
+        def hook(file: Path) -> None:
+            run_import(sandbox, file, config)
+
+    return Sage300Connector(config, on_file_ready=hook)

@@ -168,6 +168,10 @@ def _typed(series: pl.Series, dtype: pl.DataType | None) -> pl.Series:
 def _classify(exc: pyodbc.Error, doing: str) -> Exception:
     """Dropped connections and busy files can be retried; missing tables and logins cannot."""
     message = str(exc.args[-1] if exc.args else exc)
+    state = str(exc.args[0]) if exc.args else ""
+    if state in ("IM002", "IM003", "28000"):
+        # Driver not installed / not loadable, or login refused: a site setting, not a blip.
+        return PermanentError(f"Sage 300 CRE: {doing}", system_message=message)
     if isinstance(exc, pyodbc.OperationalError | pyodbc.InterfaceError) or any(
         w in message.lower() for w in ("locked", "busy", "timeout", "communication link")
     ):
