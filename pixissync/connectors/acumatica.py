@@ -355,7 +355,13 @@ class AcumaticaConnector(RestConnector):
         change: Change,
     ) -> str:
         response = self.client.request(
-            "PUT", f"{ENDPOINT}/{target}", json=wrap(body), headers=headers, accept=(412, 422)
+            "PUT",
+            f"{ENDPOINT}/{target}",
+            json=wrap(body),
+            headers=headers,
+            accept=(412, 422),
+            # An insert lets the tenant number the key: resending could insert twice.
+            idempotent="If-None-Match" not in headers,
         )
         if response.status_code == 422:
             errors = field_errors(response.json()) or [system_message(response)]

@@ -152,17 +152,23 @@ class RestClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         accept: Collection[int] = (),
+        idempotent: bool | None = None,
     ) -> httpx.Response:
         """Send one request, retrying transient failures; return a 2xx or accepted response.
 
         Args:
             accept: non-2xx statuses the caller handles itself (e.g. 404, 412).
+            idempotent: whether sending it twice is harmless (default: by method). A
+                create whose key the server assigns is not, even as a ``PUT``: after a
+                lost answer or a 5xx it is raised, not resent, so the caller can look
+                for the record first. A 429 is always resent (nothing was done).
 
         Raises:
             TransientError: still failing after the last attempt.
             PermanentError: a 4xx the caller did not accept.
         """
         method = method.upper()
+        safe = method in _IDEMPOTENT if idempotent is None else idempotent
         attempt = 0
         while True:
             attempt += 1
@@ -184,7 +190,7 @@ class RestClient:
                     f"{self.system}: {method} {url}: connection failed ({type(exc).__name__})",
                     system_message=str(exc) or None,
                 )
-                if sent and method not in _IDEMPOTENT:
+                if sent and not safe:
                     raise error from exc
                 self._wait_or_raise(attempt, error, None)
                 continue
@@ -195,11 +201,10 @@ class RestClient:
             where = f"{self.system}: {method} {response.request.url.path} -> {status}"
             if status in TRANSIENT_STATUS:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                self._wait_or_raise(
-                    attempt,
-                    TransientError(where, system_message=message, retry_after=retry_after),
-                    retry_after,
-                )
+                error = TransientError(where, system_message=message, retry_after=retry_after)
+                if status != 429 and not safe:
+                    raise error  # the server may have acted before failing
+                self._wait_or_raise(attempt, error, retry_after)
                 continue
             raise PermanentError(where, system_message=message)
 
