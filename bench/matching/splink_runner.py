@@ -53,7 +53,7 @@ def settings(link_type: str) -> Any:
     from splink import SettingsCreator, block_on
 
     return SettingsCreator(
-        link_type=link_type,
+        link_type=link_type,  # type: ignore[arg-type]
         comparisons=[
             cl.JaroWinklerAtThresholds("name", [0.97, 0.92, 0.85]).configure(
                 term_frequency_adjustments=True

@@ -15,199 +15,18 @@ from typing import Final
 
 import polars as pl
 
-Normalizer = Callable[[pl.Expr], pl.Expr]
-
-# Legal-form words, all spellings after dots are dropped ("L.L.C." -> "llc").
-LEGAL_FORMS: Final[dict[str, str]] = {
-    "incorporated": "inc",
-    "inc": "inc",
-    "corporation": "corp",
-    "corp": "corp",
-    "company": "co",
-    "co": "co",
-    "cos": "co",
-    "limited": "ltd",
-    "ltd": "ltd",
-    "llc": "llc",
-    "lc": "llc",
-    "pllc": "pllc",
-    "llp": "llp",
-    "lp": "lp",
-    "pc": "pc",
-    "pa": "pa",
-    "plc": "plc",
-}
-_LEGAL_PHRASES: Final[tuple[tuple[str, str], ...]] = (
-    (r"\blimited liability company\b", " llc "),
-    (r"\blimited liability co\b", " llc "),
-    (r"\bl l c\b", " llc "),
-    (r"\bl l p\b", " llp "),
-    (r"\bp l l c\b", " pllc "),
+from pixissync.matching.words import (
+    FREE_MAIL,
+    LEGAL_FORMS,
+    LEGAL_PHRASES,
+    NICKNAMES,
+    PERSON_TITLES,
+    STREET_WORDS,
+    TRADE_TERMS,
+    TRADE_WORDS,
 )
 
-# Trade and business abbreviations, to one spelling (the long one, as people read it).
-TRADE_WORDS: Final[dict[str, str]] = {
-    "mech": "mechanical",
-    "mechl": "mechanical",
-    "svc": "service",
-    "svcs": "services",
-    "srvc": "service",
-    "srvcs": "services",
-    "serv": "service",
-    "servs": "services",
-    "mgmt": "management",
-    "mgt": "management",
-    "prop": "property",
-    "props": "properties",
-    "ppty": "property",
-    "htg": "heating",
-    "plbg": "plumbing",
-    "plmb": "plumbing",
-    "plumb": "plumbing",
-    "elec": "electric",
-    "elect": "electric",
-    "electrical": "electric",
-    "const": "construction",
-    "constr": "construction",
-    "contr": "contractors",
-    "contractor": "contractors",
-    "bros": "brothers",
-    "assoc": "associates",
-    "assocs": "associates",
-    "intl": "international",
-    "natl": "national",
-    "mfg": "manufacturing",
-    "ent": "enterprises",
-    "entps": "enterprises",
-    "dev": "development",
-    "devel": "development",
-    "maint": "maintenance",
-    "mtce": "maintenance",
-    "ac": "air conditioning",
-    "a/c": "air conditioning",
-    "refrig": "refrigeration",
-    "roofg": "roofing",
-    "fac": "facilities",
-    "hosp": "hospital",
-    "univ": "university",
-    "ctr": "center",
-    "centre": "center",
-    "grp": "group",
-    "mt": "mount",
-    "st": "saint",
-    "ft": "fort",
-    "and": "and",
-}
-# Common nicknames to the given name; "Bob Kelley" and "Kelley, Robert" are one person.
-NICKNAMES: Final[dict[str, str]] = {
-    "bob": "robert",
-    "rob": "robert",
-    "bill": "william",
-    "will": "william",
-    "jim": "james",
-    "jimmy": "james",
-    "joe": "joseph",
-    "mike": "michael",
-    "tom": "thomas",
-    "dan": "daniel",
-    "danny": "daniel",
-    "chris": "christopher",
-    "liz": "elizabeth",
-    "beth": "elizabeth",
-    "kathy": "katherine",
-    "kate": "katherine",
-    "jen": "jennifer",
-    "jenny": "jennifer",
-    "tony": "anthony",
-    "steve": "steven",
-    "ed": "edward",
-    "eddie": "edward",
-    "rick": "richard",
-    "dick": "richard",
-    "dave": "david",
-    "peggy": "margaret",
-    "maggie": "margaret",
-    "matt": "matthew",
-    "andy": "andrew",
-    "nick": "nicholas",
-    "greg": "gregory",
-    "sam": "samuel",
-    "ben": "benjamin",
-    "larry": "lawrence",
-    "ron": "ronald",
-    "don": "donald",
-    "ken": "kenneth",
-    "jeff": "jeffrey",
-    "tim": "timothy",
-    "sue": "susan",
-    "debbie": "deborah",
-    "cathy": "catherine",
-}
-_PERSON_TITLES: Final = ("mr", "mrs", "ms", "miss", "dr", "jr", "sr", "ii", "iii", "esq")
-
-# USPS Publication 28 street suffixes, directionals and unit designators (common ones).
-STREET_WORDS: Final[dict[str, str]] = {
-    "street": "st",
-    "str": "st",
-    "avenue": "ave",
-    "av": "ave",
-    "aven": "ave",
-    "boulevard": "blvd",
-    "boul": "blvd",
-    "road": "rd",
-    "drive": "dr",
-    "drv": "dr",
-    "lane": "ln",
-    "court": "ct",
-    "place": "pl",
-    "parkway": "pkwy",
-    "pkway": "pkwy",
-    "highway": "hwy",
-    "circle": "cir",
-    "terrace": "ter",
-    "square": "sq",
-    "trail": "trl",
-    "expressway": "expy",
-    "freeway": "fwy",
-    "turnpike": "tpke",
-    "plaza": "plz",
-    "point": "pt",
-    "crossing": "xing",
-    "center": "ctr",
-    "centre": "ctr",
-    "heights": "hts",
-    "mount": "mt",
-    "mountain": "mtn",
-    "creek": "crk",
-    "ridge": "rdg",
-    "valley": "vly",
-    "loop": "loop",
-    "alley": "aly",
-    "north": "n",
-    "south": "s",
-    "east": "e",
-    "west": "w",
-    "northeast": "ne",
-    "northwest": "nw",
-    "southeast": "se",
-    "southwest": "sw",
-    "first": "1st",
-    "second": "2nd",
-    "third": "3rd",
-    "fourth": "4th",
-    "fifth": "5th",
-    # Unit designators all become "#": "Suite 200", "Ste 200" and "#200" are one unit.
-    "suite": "#",
-    "ste": "#",
-    "apartment": "#",
-    "apt": "#",
-    "unit": "#",
-    "room": "#",
-    "rm": "#",
-    "building": "bldg",
-    "floor": "fl",
-    "flr": "fl",
-}
+Normalizer = Callable[[pl.Expr], pl.Expr]
 
 
 def _null_if_empty(expr: pl.Expr) -> pl.Expr:
@@ -244,12 +63,12 @@ def person_order(expr: pl.Expr) -> pl.Expr:
 def company_name(expr: pl.Expr) -> pl.Expr:
     """A business or person name in one spelling: legal forms and trade words unified."""
     out = text(person_order(expr))
-    for pattern, repl in _LEGAL_PHRASES:
+    for pattern, repl in LEGAL_PHRASES:
         out = out.str.replace_all(pattern, repl)
     out = out.str.replace_all(r"#", " ").str.replace_all(r"/", " ")
     out = _map_words(_squash(out), {**NICKNAMES, **TRADE_WORDS, **LEGAL_FORMS})
     out = out.str.replace(r"^the ", "")
-    titles = "|".join(_PERSON_TITLES)
+    titles = "|".join(PERSON_TITLES)
     out = out.str.replace_all(rf"(^| )({titles})( |$)", " ")
     return _null_if_empty(_squash(out))
 
@@ -266,71 +85,6 @@ def drop_legal_form(expr: pl.Expr) -> pl.Expr:
     out = out.str.replace_all(rf"(^| )({forms})(?: ({forms}))*( |$)", " ")
     out = out.str.replace_all(r"(^| )and( |$)", " ")
     return _null_if_empty(_squash(out))
-
-
-# Words that say which trade a business is in, after ``company_name``; sibling companies
-# at one address ("Kim Plumbing", "Kim Electric") differ only here.
-TRADE_TERMS: Final[tuple[str, ...]] = (
-    "plumbing",
-    "electric",
-    "hvac",
-    "heating",
-    "cooling",
-    "air conditioning",
-    "roofing",
-    "mechanical",
-    "painting",
-    "landscaping",
-    "lawn",
-    "paving",
-    "asphalt",
-    "concrete",
-    "masonry",
-    "glass",
-    "glazing",
-    "sheet metal",
-    "insulation",
-    "drywall",
-    "flooring",
-    "carpet",
-    "tile",
-    "excavating",
-    "excavation",
-    "welding",
-    "elevator",
-    "fire protection",
-    "sprinkler",
-    "refrigeration",
-    "construction",
-    "builders",
-    "carpentry",
-    "cabinets",
-    "fencing",
-    "pools",
-    "septic",
-    "solar",
-    "security",
-    "alarm",
-    "locksmith",
-    "pest control",
-    "cleaning",
-    "janitorial",
-    "restoration",
-    "siding",
-    "gutters",
-    "windows",
-    "doors",
-    "controls",
-    "automation",
-    "steel",
-    "demolition",
-    "grading",
-    "irrigation",
-    "waterproofing",
-    "plastering",
-    "millwork",
-    "signs",
-)
 
 
 def trade_words(expr: pl.Expr) -> pl.Expr:
@@ -403,22 +157,6 @@ def email(expr: pl.Expr) -> pl.Expr:
     out = expr.str.strip_chars().str.to_lowercase().str.replace(r"^mailto:", "")
     out = out.str.replace_all(r"\s+", "")
     return pl.when(out.str.contains(r"^[^@]+@[^@]+\.[a-z]{2,}$")).then(out).otherwise(None)
-
-
-FREE_MAIL: Final = (
-    "gmail.com",
-    "yahoo.com",
-    "hotmail.com",
-    "outlook.com",
-    "aol.com",
-    "icloud.com",
-    "comcast.net",
-    "msn.com",
-    "live.com",
-    "att.net",
-    "verizon.net",
-    "me.com",
-)
 
 
 def email_domain(expr: pl.Expr) -> pl.Expr:

@@ -7,6 +7,7 @@ all pairs at once: exact tests are Polars column equality, fuzzy tests are one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,7 +73,7 @@ def score_pairs(
     rules: RuleSet,
     *,
     workers: int = -1,
-    on_comparison: object = None,
+    on_comparison: Callable[[], None] | None = None,
 ) -> Scored:
     """Evaluate every comparison and deterministic rule for the aligned pairs."""
     lside, rside = _Side(left, li), _Side(right, ri)
@@ -91,7 +92,7 @@ def score_pairs(
         weights = np.array([lv.weight for lv in comp.levels] + [0.0])
         total += weights[chosen]
         all_levels.append(chosen)
-        if callable(on_comparison):
+        if on_comparison is not None:
             on_comparison()
     det = np.full(n, -1, dtype=np.int16)
     for k, rule in reversed(list(enumerate(rules.deterministic))):
