@@ -98,6 +98,12 @@ def table(proposals: list[StoredProposal], sig: str) -> list[StoredProposal]:
         height=min(38 + 35 * max(len(proposals), 1), 600),
         column_config={
             "id": st.column_config.NumberColumn("ID", format="%d", width="small"),
+            "flow": None,  # one batch is one flow; the batch picker names it
+            "action": st.column_config.TextColumn("Action", width="small"),
+            "status": st.column_config.TextColumn("Status", width="small"),
+            "source_id": "Source id",
+            "target_id": "Target id",
+            "error": "Last error",
             "score": st.column_config.ProgressColumn(
                 "Score", min_value=0.0, max_value=1.0, format="%.2f", width="small"
             ),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from pages._common import console, export_buttons, require_user
 from pixissync.console import views
+from pixissync.store import AuditEntry
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 50_000
@@ -32,23 +33,25 @@ with audit_tab:
         "Action", key="history_action", placeholder="approve, reject, edit, apply…"
     )
     since = c3.date_input("Since (UTC)", value=None, key="history_since")
-    filters = {
-        "actor": None if actor == "Anyone" else str(actor),
-        "action": action.strip() or None,
-        "since": views.since_start(since),
-    }
-    _, total = store.audit_log(**filters, limit=0)
+    who = None if actor == "Anyone" else str(actor)
+    what = action.strip() or None
+    start = views.since_start(since)
+
+    def audit(limit: int, offset: int = 0) -> tuple[list[AuditEntry], int]:
+        return store.audit_log(actor=who, action=what, since=start, limit=limit, offset=offset)
+
+    _, total = audit(0)
     pages = max(1, -(-total // PAGE_SIZE))
     if int(st.session_state.get("history_page", 1) or 1) > pages:
         st.session_state["history_page"] = pages
     page = int(st.session_state.get("history_page", 1) or 1)
-    entries, total = store.audit_log(**filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    entries, total = audit(PAGE_SIZE, (page - 1) * PAGE_SIZE)
     st.caption(f"{total:,} entr(ies) match, newest first · page {page} of {pages}")
     frame = views.audit_frame(entries)
     st.dataframe(frame, key="history_audit", hide_index=True)
     st.pagination(num_pages=pages, key="history_page")
     export_buttons(
-        lambda: views.audit_frame(store.audit_log(**filters, limit=EXPORT_LIMIT)[0]),
+        lambda: views.audit_frame(audit(EXPORT_LIMIT)[0]),
         "audit-log",
         key="history_audit_export",
     )
