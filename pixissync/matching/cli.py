@@ -18,7 +18,7 @@ import polars as pl
 
 from pixissync.errors import InputError
 from pixissync.matching.engine import dedupe, link
-from pixissync.matching.rules import ENTITY_FILES, load_rules, rules_path
+from pixissync.matching.rules import ENTITY_FILES, RuleSet, load_rules, rules_path
 from pixissync.model import conform, spec
 
 CLI_ENTITIES = ("customers", "jobs", "invoices")
@@ -115,10 +115,20 @@ def _summary(pairs: pl.DataFrame, seconds: float, out: Path) -> str:
     return f"{pairs.height} pairs ({parts}) in {seconds:.1f} s -> {out}"
 
 
+def _rules(args: argparse.Namespace) -> RuleSet:
+    rules = load_rules(args.rules or rules_path(args.entity))
+    if rules.entity != ENTITY_FILES[args.entity]:
+        raise InputError(
+            f"the rule file is for {rules.entity!r}, not {ENTITY_FILES[args.entity]!r}",
+            file=rules.source,
+        )
+    return rules
+
+
 def run_match(args: argparse.Namespace) -> int:
     """``pixissync match ENTITY LEFT RIGHT --out PAIRS``."""
     start = time.perf_counter()
-    rules = load_rules(args.rules or rules_path(args.entity))
+    rules = _rules(args)
     left = read_records(args.left, args.entity)
     right = read_records(args.right, args.entity)
     pairs = link(left, right, rules, progress=ProgressBar())
@@ -130,7 +140,7 @@ def run_match(args: argparse.Namespace) -> int:
 def run_dedupe(args: argparse.Namespace) -> int:
     """``pixissync dedupe ENTITY RECORDS --out PAIRS``."""
     start = time.perf_counter()
-    rules = load_rules(args.rules or rules_path(args.entity))
+    rules = _rules(args)
     records = read_records(args.records, args.entity)
     pairs = dedupe(records, rules, progress=ProgressBar())
     _write(pairs, args.out)

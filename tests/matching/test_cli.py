@@ -111,3 +111,25 @@ def test_match_and_dedupe_customers_meet_quality_targets(
     dups = pl.read_csv(dup_out, infer_schema=False)
     assert {"id_a", "id_b", "score", "decision", "group_id", "explanation"} <= set(dups.columns)
     assert dedupe_quality(dups, right).f1 >= 0.9
+
+
+def test_rule_file_of_another_entity_is_refused(
+    tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pixissync.matching import rules_path
+
+    rules = str(rules_path("invoices"))
+    code = main(["dedupe", "customers", str(good), "--out", str(tmp_path / "o"), "--rules", rules])
+    assert code == 2
+    assert "the rule file is for 'invoice', not 'customer'" in _error(capsys)
+
+
+def test_bad_rule_file_from_cli(
+    tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _csv(tmp_path / "bad.yaml", "entity: customer\nid: customer_id\nsurprise: 1\n")
+    code = main(
+        ["dedupe", "customers", str(good), "--out", str(tmp_path / "o"), "--rules", str(bad)]
+    )
+    assert code == 2
+    assert f"{bad}: surprise: unknown key" in _error(capsys)
