@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # name -> module with a ``main(argv) -> int``; add an entry per benchmark.
-BENCHMARKS = {"matching": "bench.matching.run"}
+BENCHMARKS = {"matching": "bench.matching.run", "rest": "bench.rest_bench"}
 
 
 def main(argv: list[str]) -> int:
