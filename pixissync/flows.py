@@ -24,7 +24,9 @@ class Flow:
 
     ``parents`` maps a foreign-key column of the entity to the flow that syncs
     the parent (``{"customer_id": "customers"}``): a child is blocked by its
-    parent until the parent is linked in the xref table.
+    parent until the parent is linked in the xref table. ``identity`` fields are
+    written on create but never updated: a document number that differs by a
+    prefix ("ST-10422" vs "10422") is how the two systems name one record.
     """
 
     name: str
@@ -34,6 +36,7 @@ class Flow:
     target: str
     fields: tuple[str, ...]
     parents: dict[str, str] = field(default_factory=dict)
+    identity: tuple[str, ...] = ()
     preflight: tuple[str, ...] = ()
     updates: bool = True
     auto_approve: AutoApprove = "linked_updates"
@@ -74,6 +77,7 @@ DEFAULT_FLOWS: Final[dict[str, Flow]] = {
         target="erp",
         fields=("job_number", "name", "customer_id", "address1", "city", "state", "postal_code"),
         parents={"customer_id": "customers"},
+        identity=("job_number",),
         preflight=("field_lengths",),
     ),
     "invoices": Flow(
@@ -93,6 +97,7 @@ DEFAULT_FLOWS: Final[dict[str, Flow]] = {
             "total",
         ),
         parents={"customer_id": "customers", "job_id": "jobs"},
+        identity=("invoice_number",),
         preflight=("field_lengths", "closed_period", "posted_invoice"),
         schedule="0 * * * *",
     ),

@@ -43,6 +43,8 @@ class PlanInput:
     parent_links: Mapping[str, pl.DataFrame] = field(default_factory=dict)
     children: Mapping[str, pl.DataFrame] = field(default_factory=dict)
     facts: TargetFacts = field(default_factory=TargetFacts)
+    parent_exceptions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Foreign-key column → parent source id → why that parent cannot be written."""
 
 
 def translate_parents(
@@ -87,6 +89,8 @@ def _diff(
 ) -> dict[str, dict[str, Any]]:
     changes: dict[str, dict[str, Any]] = {}
     for name in flow.fields:
+        if name in flow.identity:
+            continue
         if name in flow.parents and source_row.get(name) is None:
             continue  # parent not linked yet: nothing to compare against
         new, old = source_row.get(name), target_row.get(name)
@@ -247,7 +251,17 @@ def _create(
         values[name] = grouped.get(s_id, [])
     preflight = run_checks(flow.preflight, entity, values, inp.facts)
     for column, parent_flow in flow.parents.items():
-        if parents.get(column) is not None and row.get(column) is None:
+        why = inp.parent_exceptions.get(column, {}).get(parents.get(column) or "")
+        if why and row.get(column) is None:
+            preflight.append(
+                Preflight(
+                    "parent_exception",
+                    column,
+                    f"{column.removesuffix('_id')} {parents[column]} cannot be written to "
+                    f"{flow.target} until this is resolved: {why}",
+                )
+            )
+        elif parents.get(column) is not None and row.get(column) is None:
             preflight.append(
                 Preflight(
                     "blocked_by",

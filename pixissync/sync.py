@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from pixissync.home import Home
 
 Progress = Callable[[str], None]
-_LINKS_SCHEMA = {"source_id": pl.String, "target_id": pl.String}
+_LINKS_SCHEMA = pl.Schema({"source_id": pl.String(), "target_id": pl.String()})
 _PARENT_ENTITY = {
     "customer_id": "customer",
     "job_id": "job",
@@ -65,6 +65,7 @@ class FlowResult:
 class _RunState:
     snapshot: Snapshot
     provisional: dict[tuple[str, str, str], pl.DataFrame] = field(default_factory=dict)
+    exceptions: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
 
 def sync(
@@ -175,8 +176,17 @@ def _sync_flow(home: Home, flow: Flow, state: _RunState, trigger: str, say: Prog
                 parent_links=parents,
                 children=_children(home, flow, state),
                 facts=_target_facts(home, flow, state),
+                parent_exceptions={
+                    column: state.exceptions.get((_PARENT_ENTITY[column], flow.source), {})
+                    for column in flow.parents
+                },
             )
         )
+        state.exceptions[(flow.entity, flow.source)] = {
+            p.source_id: next((f.message for f in p.preflight if f.blocking), p.summary)
+            for p in proposals
+            if p.action == "exception" and p.target_id is None
+        }
         auto = _auto_approve(flow, proposals)
         store.supersede_pending(flow.name)
         batch_id = store.save_batch(

@@ -26,6 +26,11 @@ from pixissync.apply.values import typed_values
 from pixissync.connectors.base import Change, Connector
 from pixissync.errors import ConfigError, PermanentError, PixisSyncError, TransientError
 from pixissync.store import Store, StoredProposal, User, lock_owner
+from pixissync.store.applying import Outcome
+
+# Proposals claimed and recorded per transaction. A kill loses at most this many
+# records of what was written; the next run finds them again by reference.
+GROUP: Final = 50
 
 PARENT_ENTITY: Final = {
     "customer_id": "customer",
@@ -196,6 +201,9 @@ class _Run:
         self.status: dict[str, str] = {}
         self.by_key: dict[str, StoredProposal] = {}
         self.links: dict[tuple[str, str, str], dict[str, str]] = {}
+        self.loaded: set[tuple[str, str, str]] = set()
+        self.outcomes: list[Outcome] = []
+        self.group = GROUP
         self.renewed = time.monotonic()
 
     def go(self, progress: Callable[[int, int], None] | None) -> None:
@@ -203,7 +211,7 @@ class _Run:
         self.by_key = {p.idempotency_key: p for p in everything}
         self.status = {p.idempotency_key: p.status for p in everything}
         todo = [p for p in everything if _is_candidate(p)]
-        writes = {p.target_system for p in todo if p.action in ("create", "update")}
+        writes = {p.target_system for p in todo if p.action != "link" or p.values}
         missing = sorted(writes - set(self.connectors))
         if missing:
             raise ConfigError(
@@ -214,15 +222,64 @@ class _Run:
         self.report.total = len(todo)
         for p in cyclic:
             self._block(p, "its dependencies form a cycle; check the batch's parents")
+        self._flush()
         done = len(cyclic)
         if progress:
             progress(done, len(todo))
-        for p in ordered:
-            self._one(p)
-            done += 1
-            if progress:
-                progress(done, len(todo))
+        for start in range(0, len(ordered), self.group):
+            group = ordered[start : start + self.group]
+            claimed = self.store.claim_many(self._ready(group), self.owner)
+            try:
+                for p in group:
+                    if p.id in claimed:
+                        self._one(claimed[p.id])
+                    elif not self._settled(p):
+                        self.report.skipped += 1
+                        self.report.note(p, "skipped", "changed by someone else meanwhile", None)
+                    done += 1
+                    if progress:
+                        progress(done, len(todo))
+            except (Exception, KeyboardInterrupt):
+                # Record what was written before giving up; a killed process cannot,
+                # and the next run finds those records by reference instead.
+                self._flush()
+                raise
+            self._flush()
             self._heartbeat()
+
+    def _ready(self, group: list[StoredProposal]) -> list[StoredProposal]:
+        """The proposals of a group worth claiming; the others get their outcome now."""
+        keys = {p.idempotency_key for p in group}
+        ready = []
+        for p in group:
+            # A parent outside this group has its final status for this run already.
+            waiting = self._waiting_on(p, skip=keys)
+            if waiting:
+                self._block(p, waiting)
+            elif p.blocking_preflight:
+                reasons = "; ".join(f.message for f in p.blocking_preflight)
+                self._fail(p, f"pre-flight: {reasons}", retriable=False, attempts=0)
+            else:
+                ready.append(p)
+        return ready
+
+    def _settled(self, p: StoredProposal) -> bool:
+        return any(o.proposal.id == p.id for o in self.outcomes) or self.status.get(
+            p.idempotency_key
+        ) in ("blocked", "failed")
+
+    def _waiting_on(self, p: StoredProposal, skip: set[str] | None = None) -> str | None:
+        for key in p.depends_on:
+            parent = self.by_key.get(key)
+            if parent is None or key == p.idempotency_key or (skip and key in skip):
+                continue
+            state = self.status.get(key)
+            if state != "applied":
+                return (
+                    f"waits for parent proposal {parent.id} ({parent.action} {parent.entity} "
+                    f"{parent.source_id}), which is {state}"
+                )
+        return None
 
     def _heartbeat(self) -> None:
         if time.monotonic() - self.renewed < self.lock_ttl / 3:
@@ -233,33 +290,20 @@ class _Run:
 
     # -- one proposal -------------------------------------------------------
 
-    def _one(self, p: StoredProposal) -> None:
-        for key in p.depends_on:
-            parent = self.by_key.get(key)
-            if parent is not None and key != p.idempotency_key:
-                state = self.status.get(key)
-                if state != "applied":
-                    self._block(
-                        p,
-                        f"waits for parent proposal {parent.id} ({parent.action} {parent.entity} "
-                        f"{parent.source_id}), which is {state}",
-                    )
-                    return
-        if p.blocking_preflight:
-            reasons = "; ".join(f.message for f in p.blocking_preflight)
-            self._fail(p, f"pre-flight: {reasons}", retriable=False, attempts=0)
-            return
-        claimed = self.store.claim(p, self.owner)
-        if claimed is None:
-            self.report.skipped += 1
-            self.report.note(p, "skipped", "changed by someone else meanwhile", None)
+    def _one(self, claimed: StoredProposal) -> None:
+        waiting = self._waiting_on(claimed)
+        if waiting:
+            self._block(claimed, waiting)
             return
         if claimed.action == "link":
             if not claimed.target_id:
                 self._fail(claimed, "a link needs the target's id", retriable=False, attempts=0)
-            else:
+                return
+            if not claimed.values:
                 self._record(claimed, claimed.target_id, "linked", attempts=0)
-            return
+                return
+            # A link that shows a diff also brings the target up to date: the reviewer
+            # approved the pairing with the changes shown beside it.
         parents: dict[str, str] = {}
         for column, source_id in claimed.parents.items():
             target = self._parent_target(claimed, column, source_id)
@@ -339,22 +383,34 @@ class _Run:
 
     # -- outcomes -----------------------------------------------------------
 
+    def _flush(self) -> None:
+        if not self.outcomes:
+            return
+        outcomes, self.outcomes = self.outcomes, []
+        for pid in self.store.record_outcomes(outcomes, actor=self.user.name):
+            # Someone changed it between our read and now: their change stands.
+            self.report.note(self._by_id(outcomes, pid), "skipped", "changed meanwhile", None)
+            self.report.skipped += 1
+
+    @staticmethod
+    def _by_id(outcomes: list[Outcome], pid: int) -> StoredProposal:
+        return next(o.proposal for o in outcomes if o.proposal.id == pid)
+
     def _record(self, p: StoredProposal, target_id: str, how: str, attempts: int) -> None:
-        self.store.record_applied(
-            p, str(target_id), actor=self.user.name, attempts=attempts, how=how
-        )
+        target_id = str(target_id)
+        self.outcomes.append(Outcome(p, "applied", target_id=target_id, how=how, attempts=attempts))
         self.status[p.idempotency_key] = "applied"
-        links = self.links.get((p.entity, p.source_system, p.target_system))
-        if links is not None:
-            links[p.source_id] = str(target_id)
+        # Children in this run resolve the parent from here (its xref is not flushed yet).
+        self.links.setdefault((p.entity, p.source_system, p.target_system), {})[p.source_id] = (
+            target_id
+        )
         self.report.applied += 1
-        counter = {"created": "created", "found": "found", "updated": "updated", "linked": "linked"}
-        setattr(self.report, counter[how], getattr(self.report, counter[how]) + 1)
-        self.report.note(p, "applied", how, str(target_id))
+        setattr(self.report, how, getattr(self.report, how) + 1)
+        self.report.note(p, "applied", how, target_id)
 
     def _fail(self, p: StoredProposal, error: str, *, retriable: bool, attempts: int) -> None:
-        self.store.record_failure(
-            p, error, actor=self.user.name, retriable=retriable, attempts=attempts
+        self.outcomes.append(
+            Outcome(p, "failed", error=error, retriable=retriable, attempts=attempts)
         )
         self.status[p.idempotency_key] = "failed"
         self.report.failed += 1
@@ -362,9 +418,7 @@ class _Run:
 
     def _block(self, p: StoredProposal, reason: str) -> None:
         if not (p.status == "blocked" and p.last_error == reason):  # no news: no audit line
-            self.store.record_failure(
-                p, reason, actor=self.user.name, retriable=True, attempts=0, status="blocked"
-            )
+            self.outcomes.append(Outcome(p, "blocked", error=reason, retriable=True))
         self.status[p.idempotency_key] = "blocked"
         self.report.blocked += 1
         self.report.note(p, "blocked", reason, None)
@@ -373,10 +427,12 @@ class _Run:
         """The target key of a parent record, from the xrefs (either direction)."""
         entity = PARENT_ENTITY.get(column, column.removesuffix("_id"))
         key = (entity, p.source_system, p.target_system)
-        if key not in self.links:
+        if key not in self.loaded:
             forward = self.store.xrefs(entity, p.source_system, p.target_system)
             backward = self.store.xrefs(entity, p.target_system, p.source_system)
             links = dict(zip(backward["target_id"], backward["source_id"], strict=True))
             links.update(zip(forward["source_id"], forward["target_id"], strict=True))
+            links.update(self.links.get(key, {}))  # what this run applied wins
             self.links[key] = links
+            self.loaded.add(key)
         return self.links[key].get(str(source_id))
