@@ -1,24 +1,61 @@
-"""The store side of apply: claim a proposal, record its outcome, supersede old batches.
+"""The store side of apply: claim proposals, record their outcomes, supersede old batches.
 
 Apply writes to the target between two short transactions: a *claim* (status
 ``applying``, guarded by the version) and a *record* (status ``applied`` plus
-the xref and audit row, in one transaction). A process killed between them
-leaves the claim; the next apply, holding the batch's lock, takes it over and
-looks the record up in the target by our reference before writing again.
+the xref and audit row). Both work on a small group of proposals at a time, so
+a commit is shared by many writes. A process killed between them leaves the
+claims; the next apply, holding the batch's lock, takes them over and looks
+each record up in the target by our reference before writing again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import sqlalchemy as sa
 
 from pixissync.store import schema as t
-from pixissync.store.records import StaleProposal, StoredProposal
+from pixissync.store.records import StoredProposal
 from pixissync.store.users import UsersMixin
 
 P = t.proposals
 CLAIMABLE: Final = ("approved", "failed", "blocked", "applying")
+
+_CLAIM = (
+    P.update()
+    .where(
+        P.c.id == sa.bindparam("pid"),
+        P.c.version == sa.bindparam("expected"),
+        P.c.status.in_(CLAIMABLE),
+    )
+    .values(
+        status="applying",
+        claimed_by=sa.bindparam("owner"),
+        claimed_at=sa.bindparam("now"),
+        version=P.c.version + 1,
+        updated_at=sa.bindparam("now"),
+        updated_by=sa.bindparam("owner"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How applying one proposal ended.
+
+    ``how`` for applied ones: ``created``, ``found`` (already in the target),
+    ``updated`` or ``linked``.
+    """
+
+    proposal: StoredProposal
+    status: str  # applied | failed | blocked
+    target_id: str | None = None
+    how: str = ""
+    error: str | None = None
+    retriable: bool = False
+    attempts: int = 0
 
 
 class ApplyingMixin(UsersMixin):
@@ -26,89 +63,96 @@ class ApplyingMixin(UsersMixin):
 
     def claim(self, proposal: StoredProposal, owner: str) -> StoredProposal | None:
         """Mark ``proposal`` as being applied by ``owner``; None if it changed meanwhile."""
-        with self._write() as conn:
-            done = conn.execute(
-                P.update()
-                .where(
-                    P.c.id == proposal.id,
-                    P.c.version == proposal.version,
-                    P.c.status.in_(CLAIMABLE),
+        return self.claim_many([proposal], owner).get(proposal.id)
+
+    def claim_many(
+        self, proposals: Sequence[StoredProposal], owner: str
+    ) -> dict[int, StoredProposal]:
+        """Claim several proposals in one transaction; returns the claimed ones by id."""
+        claimed: dict[int, StoredProposal] = {}
+        if not proposals:
+            return claimed
+        now = t.utcnow()
+        with self._write(relaxed=True) as conn:
+            for p in proposals:
+                done = conn.execute(
+                    _CLAIM, {"pid": p.id, "expected": p.version, "owner": owner, "now": now}
                 )
-                .values(
-                    status="applying",
-                    claimed_by=owner,
-                    claimed_at=t.utcnow(),
-                    version=P.c.version + 1,
-                    updated_at=t.utcnow(),
-                    updated_by=owner,
+                if done.rowcount == 1:
+                    claimed[p.id] = replace(
+                        p, status="applying", version=p.version + 1, updated_at=now
+                    )
+        return claimed
+
+    def record_outcomes(self, outcomes: Sequence[Outcome], *, actor: str) -> list[int]:
+        """Record outcomes in one transaction: status, xrefs of applied ones, audit rows.
+
+        Returns:
+            ids of proposals someone changed meanwhile (their outcome is not recorded).
+        """
+        if not outcomes:
+            return []
+        now = t.utcnow()
+        stale: list[int] = []
+        links: list[dict[str, Any]] = []
+        audit: list[dict[str, Any]] = []
+        with self._write(relaxed=True) as conn:
+            for o in outcomes:
+                p = o.proposal
+                applied = o.status == "applied"
+                done = conn.execute(
+                    P.update()
+                    .where(P.c.id == p.id, P.c.version == p.version)
+                    .values(
+                        status=o.status,
+                        applied_target_id=o.target_id if applied else P.c.applied_target_id,
+                        attempts=P.c.attempts + o.attempts,
+                        last_error=o.error,
+                        retriable=o.retriable,
+                        claimed_by=None,
+                        claimed_at=None,
+                        version=P.c.version + 1,
+                        updated_at=now,
+                        updated_by=actor,
+                    )
                 )
-            )
-            if done.rowcount != 1:
-                return None
-            return self._get_proposal(conn, proposal.id)
+                if done.rowcount != 1:
+                    stale.append(p.id)
+                    continue
+                if applied:
+                    links.append(
+                        {
+                            "entity": p.entity,
+                            "source_system": p.source_system,
+                            "source_id": p.source_id,
+                            "target_system": p.target_system,
+                            "target_id": o.target_id,
+                            "reference": p.reference,
+                            "created_at": now,
+                            "created_by": actor,
+                        }
+                    )
+                audit.append(_audit_row(o, actor, now))
+            if links:
+                self._upsert(
+                    conn,
+                    t.xrefs,
+                    links,
+                    keys=("entity", "source_system", "source_id", "target_system"),
+                    update=("target_id", "reference", "created_at", "created_by"),
+                )
+            if audit:
+                conn.execute(t.audit_log.insert(), audit)
+        return stale
 
     def record_applied(
-        self,
-        proposal: StoredProposal,
-        target_id: str,
-        *,
-        actor: str,
-        attempts: int,
-        how: str,
+        self, proposal: StoredProposal, target_id: str, *, actor: str, attempts: int, how: str
     ) -> None:
-        """Mark a claimed proposal applied, link source→target and audit it, atomically.
-
-        Args:
-            proposal: the claimed proposal (its version is checked).
-            target_id: the target system's key of the record.
-            actor: the user who ran apply.
-            attempts: push attempts this run made.
-            how: ``created``, ``found`` (already in the target), ``updated`` or ``linked``.
-        """
-        now = t.utcnow()
-        with self._write() as conn:
-            self._claimed_update(
-                conn,
-                proposal,
-                status="applied",
-                applied_target_id=target_id,
-                attempts=P.c.attempts + attempts,
-                last_error=None,
-                retriable=False,
-                claimed_by=None,
-                claimed_at=None,
-                updated_by=actor,
-            )
-            self._upsert(
-                conn,
-                t.xrefs,
-                [
-                    {
-                        "entity": proposal.entity,
-                        "source_system": proposal.source_system,
-                        "source_id": proposal.source_id,
-                        "target_system": proposal.target_system,
-                        "target_id": target_id,
-                        "reference": proposal.reference,
-                        "created_at": now,
-                        "created_by": actor,
-                    }
-                ],
-                keys=("entity", "source_system", "source_id", "target_system"),
-                update=("target_id", "reference", "created_at", "created_by"),
-            )
-            self._audit(
-                conn,
-                actor=actor,
-                action=f"apply.{how}",
-                batch_id=proposal.batch_id,
-                proposal_id=proposal.id,
-                entity=proposal.entity,
-                before={"status": "approved", "target_id": proposal.target_id},
-                after={"status": "applied", "target_id": target_id, "values": proposal.values},
-                message=f"{proposal.action} {proposal.entity} {proposal.source_id} → "
-                f"{proposal.target_system} {target_id} ({how})",
-            )
+        """Record one claimed proposal as applied (see :meth:`record_outcomes`)."""
+        self.record_outcomes(
+            [Outcome(proposal, "applied", target_id=target_id, how=how, attempts=attempts)],
+            actor=actor,
+        )
 
     def record_failure(
         self,
@@ -120,30 +164,11 @@ class ApplyingMixin(UsersMixin):
         attempts: int,
         status: str = "failed",
     ) -> None:
-        """Mark a claimed (or blocked) proposal ``failed`` or ``blocked`` with the reason."""
-        with self._write() as conn:
-            self._claimed_update(
-                conn,
-                proposal,
-                status=status,
-                last_error=error,
-                retriable=retriable,
-                attempts=P.c.attempts + attempts,
-                claimed_by=None,
-                claimed_at=None,
-                updated_by=actor,
-            )
-            self._audit(
-                conn,
-                actor=actor,
-                action=f"apply.{status}",
-                batch_id=proposal.batch_id,
-                proposal_id=proposal.id,
-                entity=proposal.entity,
-                before={"status": proposal.status},
-                after={"status": status, "error": error, "retriable": retriable},
-                message=error,
-            )
+        """Record one proposal as ``failed`` or ``blocked`` with the reason."""
+        self.record_outcomes(
+            [Outcome(proposal, status, error=error, retriable=retriable, attempts=attempts)],
+            actor=actor,
+        )
 
     def supersede_pending(self, flow: str, *, actor: str = "system") -> int:
         """Retire unreviewed proposals of earlier batches of ``flow`` before a new batch.
@@ -179,11 +204,31 @@ class ApplyingMixin(UsersMixin):
                 )
             return int(done.rowcount)
 
-    def _claimed_update(self, conn: Any, proposal: StoredProposal, **values: Any) -> None:
-        done = conn.execute(
-            P.update()
-            .where(P.c.id == proposal.id, P.c.version == proposal.version)
-            .values(version=P.c.version + 1, updated_at=t.utcnow(), **values)
-        )
-        if done.rowcount != 1:
-            raise StaleProposal(self._get_proposal(conn, proposal.id), proposal.version)
+
+def _audit_row(o: Outcome, actor: str, now: Any) -> dict[str, Any]:
+    p = o.proposal
+    if o.status == "applied":
+        after: dict[str, Any] = {"status": "applied", "target_id": o.target_id}
+        message = f"{p.action} {p.entity} {p.source_id} → {p.target_system} {o.target_id} ({o.how})"
+        action = f"apply.{o.how}"
+    else:
+        after = {"status": o.status, "error": o.error, "retriable": o.retriable}
+        message = o.error or ""
+        action = f"apply.{o.status}"
+    if p.action in ("create", "update") and o.status == "applied":
+        after["values"] = p.values
+    return {
+        "at": now,
+        "actor": actor,
+        "action": action,
+        "batch_id": p.batch_id,
+        "proposal_id": p.id,
+        "entity": p.entity,
+        # A claimed proposal was approved before apply claimed it.
+        "before": {
+            "status": "approved" if p.status == "applying" else p.status,
+            "target_id": p.target_id,
+        },
+        "after": after,
+        "message": message,
+    }

@@ -58,8 +58,11 @@ class StoreCore:
             raise ConfigError(f"state store URL {url!r} is not a database URL: {exc}") from None
         if self.url.get_backend_name() == "sqlite" and self.url.database not in (None, ""):
             Path(self.url.database or "").parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = sa.create_engine(self.url, pool_pre_ping=True)
+        self.engine: Engine = sa.create_engine(
+            self.url, pool_pre_ping=self.url.get_backend_name() != "sqlite"
+        )
         self.dialect = self.engine.dialect.name
+        self._upserts: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
         if self.dialect == "sqlite":
             _sqlite_pragmas(self.engine)
 
@@ -91,11 +94,19 @@ class StoreCore:
     # -- transactions -------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """One short write transaction (BEGIN IMMEDIATE on SQLite)."""
+    def _write(self, *, relaxed: bool = False) -> Iterator[Connection]:
+        """One short write transaction (BEGIN IMMEDIATE on SQLite).
+
+        Args:
+            relaxed: on PostgreSQL, commit without waiting for the WAL flush. Only for
+                writes a rerun can rebuild (apply's claims and records: a commit lost
+                in a server crash is found again by the connector's ``find``).
+        """
         with self.engine.connect() as conn:
             conn.execution_options(pxs_write=True)
             with conn.begin():
+                if relaxed and self.dialect == "postgresql":
+                    conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
                 yield conn
 
     @contextmanager
@@ -126,12 +137,17 @@ class StoreCore:
         update: Sequence[str],
     ) -> None:
         """Insert ``rows``, overwriting ``update`` columns where ``keys`` already exist."""
-        for start in range(0, len(rows), CHUNK):
-            stmt = self._insert(table).values(list(rows[start : start + CHUNK]))
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(keys), set_={c: stmt.excluded[c] for c in update}
+        cache_key = (table.name, tuple(keys), tuple(update))
+        stmt = self._upserts.get(cache_key)
+        if stmt is None:
+            # Parameters are passed per execution, so SQLAlchemy compiles this once.
+            insert = self._insert(table)
+            stmt = insert.on_conflict_do_update(
+                index_elements=list(keys), set_={c: insert.excluded[c] for c in update}
             )
-            conn.execute(stmt)
+            self._upserts[cache_key] = stmt
+        for start in range(0, len(rows), CHUNK):
+            conn.execute(stmt, list(rows[start : start + CHUNK]))
 
     # -- audit --------------------------------------------------------------
 

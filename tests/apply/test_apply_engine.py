@@ -10,9 +10,14 @@ import pytest
 from target_support import ADMIN, REVIEWER, TableTarget, customer, ids_of, invoice, job
 
 from pixissync.apply import ApplyInProgress, Backoff, apply_batch
+from pixissync.connectors.base import Change
 from pixissync.errors import ConfigError, PermanentError, TransientError
 from pixissync.proposal import Preflight
 from pixissync.store import PermissionDenied, Store, lock_owner
+
+
+def _change_for_existing() -> Change:
+    return Change("customer", "create", "erp-own-record", "k", {"name": "Old Name"})
 
 
 def _save_and_approve(store: Store, proposals: list, approve: slice = slice(None)) -> int:
@@ -147,7 +152,7 @@ def test_backoff_grows_and_is_capped() -> None:
 def test_links_write_only_an_xref_and_exceptions_are_never_applied(
     store: Store, target: TableTarget
 ) -> None:
-    link = customer(3, action="link", target_id="T3", score=97.0)
+    link = customer(3, action="link", target_id="T3", score=97.0, values={})
     exception = customer(4, action="exception")
     batch_id = store.save_batch(None, "customers", [link, exception])
     store.approve_where(batch_id, user=REVIEWER)
@@ -247,3 +252,15 @@ def test_concurrent_applies_write_each_record_once(state_url: str, tmp_path: Pat
     assert sorted(outcomes) in (["applied 0", "applied 40"], ["applied 40", "refused"])
     assert setup.batch(batch_id).by_status == {"applied": 40}
     setup.close()
+
+
+def test_a_link_with_a_diff_also_updates_the_target(store: Store, target: TableTarget) -> None:
+    target.push(_change_for_existing())  # a record the ERP already had
+    (existing,) = target.rows()
+    link = customer(5, action="link", target_id=str(existing["id"]), values={"name": "New Name"})
+    batch_id = _save_and_approve(store, [link])
+    report = apply_batch(store, batch_id, {"erp": target}, user=ADMIN)
+    assert (report.applied, report.updated) == (1, 1)
+    assert target.changes[-1].action == "update"
+    assert target.changes[-1].values == {"name": "New Name"}
+    assert store.xref_target("customer", "files", "C5", "erp") == str(existing["id"])

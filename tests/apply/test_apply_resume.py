@@ -43,26 +43,25 @@ def _arm(position: str, store: Store, target: TableTarget) -> Callable[[int, int
         target.faults[(position, CRASH_AT)] = [Crash(position)]
         return None
     if position == "after_claim":
-        claim = store.claim
+        claim_many = store.claim_many
 
-        def claim_then_die(p: Any, owner: str) -> Any:
-            claimed = claim(p, owner)
-            if p.reference == CRASH_AT:
+        def claim_then_die(proposals: Any, owner: str) -> Any:
+            claimed = claim_many(proposals, owner)  # committed
+            if any(p.reference == CRASH_AT for p in proposals):
                 raise Crash(position)
             return claimed
 
-        store.claim = claim_then_die  # type: ignore[method-assign]
+        store.claim_many = claim_then_die  # type: ignore[method-assign]
         return None
     if position == "during_record":
-        audit = store._audit
+        upsert = store._upsert
 
-        def audit_then_die(conn: Any, **kw: Any) -> None:
-            audit(conn, **kw)
-            recording = kw.get("after", {}).get("status") == "applied"
-            if recording and "C3" in kw["message"]:
+        def upsert_then_die(conn: Any, table: Any, rows: Any, **kw: Any) -> None:
+            upsert(conn, table, rows, **kw)
+            if table.name == "xrefs" and any(r["reference"] == CRASH_AT for r in rows):
                 raise Crash(position)  # inside the record transaction: rolled back
 
-        store._audit = audit_then_die  # type: ignore[method-assign]
+        store._upsert = upsert_then_die  # type: ignore[method-assign]
         return None
     assert position == "after_record"
 
@@ -94,10 +93,19 @@ def test_crash_at_each_write_position_then_rerun_writes_each_record_once(
 
     # A new process: new store and connector on the same databases.
     store, target = Store(url), TableTarget(erp)
+    written = len(target.rows())
+    recorded = store.batch(batch_id).by_status.get("applied", 0)
+    # Records are written in groups: a crash while recording loses the whole group.
+    pushed_before_crash = {"after_claim": 0, "find": 2, "before_write": 2, "during_record": 7}.get(
+        position, 3
+    )
+    assert written == pushed_before_crash
     report = apply_batch(store, batch_id, {"erp": target}, user=ADMIN)
     assert target.references() == expected  # each approved record exactly once
     assert report.failed == report.blocked == 0
-    assert report.found == (1 if position in ("after_write", "during_record") else 0)
+    # Written but not recorded before the crash: found by reference, not written again.
+    assert report.found == written - recorded
+    assert report.created == len(expected) - written
     statuses = {p.source_id: p.status for p in store.proposals(batch_id, limit=None)[0]}
     assert statuses == {**{s: "applied" for s in statuses if s != "C9"}, "C9": "pending"}
     assert store.xrefs("customer", "files", "erp").height == 4
