@@ -20,11 +20,23 @@ they propagate, as a transport failure would, and the connector classifies them.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.types import Date, DateTime, Integer, String
 
 from pixissync.connectors.sage100c import schema as s
@@ -40,7 +52,6 @@ from pixissync.connectors.sage100c.tables import MBXML_TABLE
 NOT_PROCESSED = 3200
 FAILED = 3100
 ROLLED_BACK = 3300
-_LINE_TABLE = {"ARInvoice": s.arivln}
 _PAY_FACTOR = {1: Decimal(1), 2: Decimal("1.5"), 3: Decimal(2)}
 
 
@@ -132,11 +143,12 @@ class SandboxSubmitter:
             raise RequestFailed(f"unknown object {request.obj!r}")
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         values = _row(table, request.fields)
-        self._check_references(conn, table, values)
+        line_table = s.arivln if table is s.acrinv else table
+        lines = [_row(line_table, line) for line in request.lines]
         if request.action in ("AddNext", "Add"):
-            return self._add(conn, table, request, values, now, user)
+            return self._add(conn, table, request, values, lines, now, user)
         if request.action == "Mod":
-            return self._modify(conn, table, request, values, now, user)
+            return self._modify(conn, table, request, values, lines, now, user)
         raise RequestFailed(f"unsupported request {request.name}")
 
     def _add(
@@ -145,9 +157,15 @@ class SandboxSubmitter:
         table: Table,
         request: Request,
         values: dict[str, Any],
+        lines: list[dict[str, Any]],
         now: datetime,
         user: str,
     ) -> int:
+        if table is s.acrinv and values.get("invdte") is None:
+            raise RequestFailed("invdte: an invoice needs a date")
+        if table is s.dlypyr and (values.get("empnum") is None or values.get("dtewrk") is None):
+            raise RequestFailed("daily payroll needs empnum and dtewrk")
+        found = self._lookups(conn, table, values, lines)
         if request.action == "Add":
             recnum = values.get("recnum")
             if recnum is None:
@@ -155,20 +173,20 @@ class SandboxSubmitter:
             if self._exists(conn, table, recnum):
                 raise RequestFailed(f"record {recnum} already exists in {table.name}")
         else:
-            recnum = (conn.execute(select(func.max(table.c.recnum))).scalar() or 0) + 1
+            recnum = (conn.execute(_max_recnum(table.name)).scalar() or 0) + 1
         audit = {"insdte": now, "insusr": user, "upddte": now, "updusr": user}
         values = {**values, "recnum": recnum, **audit}
         if table is s.reccln and not values.get("shtnme"):
             name = str(values.get("clnnme") or "")
             values["shtnme"] = "".join(ch for ch in name.upper() if ch.isalnum())[:10]
         if table is s.acrinv:
-            self._prepare_invoice(conn, values)
+            _prepare_invoice(values)
         if table is s.dlypyr:
-            self._insert_payroll(conn, values, request.lines, audit)
+            _insert_payroll(conn, values, lines, audit, found.get("payrt1"))
             return int(recnum)
-        key = conn.execute(insert(table).values(values)).inserted_primary_key
+        key = conn.execute(insert(table), values).inserted_primary_key
         if table is s.acrinv and key is not None:
-            self._insert_lines(conn, int(recnum), int(key[0]), request.lines, audit)
+            _insert_lines(conn, int(recnum), int(key[0]), lines, audit)
         return int(recnum)
 
     def _modify(
@@ -177,23 +195,13 @@ class SandboxSubmitter:
         table: Table,
         request: Request,
         values: dict[str, Any],
+        lines: list[dict[str, Any]],
         now: datetime,
         user: str,
     ) -> int:
         recnum = request.object_id
         if recnum is None or not self._exists(conn, table, recnum):
             raise RequestFailed(f"no record {recnum} in {table.name}")
-        if table is s.acrinv:
-            posted = conn.execute(
-                select(table.c.lgrrec, table.c.invnum).where(table.c.recnum == recnum)
-            ).one()
-            if posted.lgrrec is not None:
-                raise RequestFailed(
-                    f"invoice {posted.invnum} is posted (ledger record {posted.lgrrec}); "
-                    "enter a credit memo instead of changing it"
-                )
-            if "invdte" in values:
-                self._open_period(conn, values["invdte"])
         audit = {"upddte": now, "updusr": user}
         if table is s.dlypyr:
             current = conn.execute(
@@ -204,114 +212,170 @@ class SandboxSubmitter:
                 .limit(1)
             ).one()
             merged = {**current._asdict(), **values, "recnum": recnum}
+            found = self._lookups(conn, table, merged, lines)
+            if not lines:  # keep the hours; only the header changes
+                lines = [
+                    {"paytyp": row.paytyp, "hrswrk": row.hrswrk, "payrte": row.payrte}
+                    for row in conn.execute(
+                        select(table.c.paytyp, table.c.hrswrk, table.c.payrte)
+                        .where(table.c.recnum == recnum)
+                        .order_by(table.c.linnum)
+                    )
+                ]
             conn.execute(delete(table).where(table.c.recnum == recnum))
             first = {"insdte": now, "insusr": user, **audit}
-            self._insert_payroll(conn, merged, request.lines, first)
+            _insert_payroll(conn, merged, lines, first, found.get("payrt1"))
             return recnum
+        if table is s.acrinv:
+            posted = conn.execute(
+                select(table.c.lgrrec, table.c.invnum, table.c._idnum).where(
+                    table.c.recnum == recnum
+                )
+            ).one()
+            if posted.lgrrec is not None:
+                raise RequestFailed(
+                    f"invoice {posted.invnum} is posted (ledger record {posted.lgrrec}); "
+                    "enter a credit memo instead of changing it"
+                )
+        self._lookups(conn, table, values, lines)
         if values:
             conn.execute(update(table).where(table.c.recnum == recnum).values(**values, **audit))
-        if request.lines and table is s.acrinv:
-            idnum = conn.execute(
-                select(table.c._idnum).where(table.c.recnum == recnum)
-            ).scalar_one()
+        if lines and table is s.acrinv:
             conn.execute(delete(s.arivln).where(s.arivln.c.recnum == recnum))
-            self._insert_lines(
-                conn, recnum, idnum, request.lines, {"insdte": now, "insusr": user, **audit}
-            )
+            first = {"insdte": now, "insusr": user, **audit}
+            _insert_lines(conn, recnum, posted._idnum, lines, first)
         return recnum
 
     # -- rules Sage enforces -----------------------------------------------------------
 
     @staticmethod
     def _exists(conn: Connection, table: Table, recnum: Any) -> bool:
-        found = conn.execute(select(table.c.recnum).where(table.c.recnum == recnum).limit(1))
-        return found.first() is not None
-
-    def _check_references(self, conn: Connection, table: Table, values: dict[str, Any]) -> None:
-        checks = (
-            ("clnnum", s.reccln, "client"),
-            ("jobnum", s.actrec, "job"),
-            ("empnum", s.employ, "employee"),
-            ("cstcde", s.cstcde, "cost code"),
-        )
-        for column, parent, what in checks:
-            value = values.get(column)
-            if column in table.c and value is not None and not self._exists(conn, parent, value):
-                raise RequestFailed(f"{column}: {what} {value} does not exist")
+        return conn.execute(_find_recnum(table.name), {"recnum": recnum}).first() is not None
 
     @staticmethod
-    def _open_period(conn: Connection, when: date | None) -> None:
-        if when is None:
-            return
-        t = s.lckprd
-        locked = conn.execute(
-            select(t.c.locked).where(t.c.postyr == when.year, t.c.actper == when.month)
-        ).scalar()
-        if locked:
+    def _lookups(
+        conn: Connection, table: Table, values: dict[str, Any], lines: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Check in one round trip what a record refers to and whether its period is open.
+
+        Returns what the record needs from elsewhere (an employee's pay rate).
+        """
+        params: dict[str, Any] = {}
+        for column, _, _ in _REFERENCES:
+            if column in table.c and values.get(column) is not None:
+                params[column] = values[column]
+        for n, line in enumerate(lines, start=1):
+            if table is s.acrinv and line.get("cstcde") is not None:
+                params[f"line{n}"] = line["cstcde"]
+        when = values.get(_DATED.get(table.name, ""))
+        if isinstance(when, date):
+            params["year"], params["month"] = when.year, when.month
+        if table is s.dlypyr and values.get("empnum") is not None:
+            params["employee"] = values["empnum"]
+        if not params:
+            return {}
+        # One cached statement per shape: only the parameters change from row to row.
+        query = _lookup_query(tuple(params))
+        found: dict[str, Any] = conn.execute(query, params).one()._asdict()
+        for column, _, what in _REFERENCES:
+            if column in params and found[column] is None:
+                raise RequestFailed(f"{column}: {what} {values[column]} does not exist")
+        for n, line in enumerate(lines, start=1):
+            if f"line{n}" in params and found[f"line{n}"] is None:
+                raise RequestFailed(f"line {n} cstcde: cost code {line['cstcde']} does not exist")
+        if found.get("locked") and isinstance(when, date):
             raise RequestFailed(f"period {when.year}-{when.month:02d} is locked; posting refused")
+        return found
 
-    def _prepare_invoice(self, conn: Connection, values: dict[str, Any]) -> None:
-        when = values.get("invdte")
-        if when is None:
-            raise RequestFailed("invdte: an invoice needs a date")
-        self._open_period(conn, when)
-        total = values.get("invttl") or Decimal("0.00")
-        values.setdefault("status", 1)
-        values["actper"], values["postyr"] = when.month, when.year
-        values.setdefault("invttl", total)
-        if values.get("invbal") is None:
-            values["invbal"] = total
-        if values.get("amtpad") is None:
-            values["amtpad"] = Decimal("0.00")
-        values["lgrrec"] = None  # a new invoice is not posted until the ledger runs
 
-    def _insert_lines(
-        self,
-        conn: Connection,
-        recnum: int,
-        idnum: int,
-        lines: list[dict[str, Any]],
-        audit: dict[str, Any],
-    ) -> None:
-        rows = []
-        for n, line in enumerate(lines, start=1):
-            row = _row(s.arivln, line)
-            if row.get("cstcde") is not None and not self._exists(conn, s.cstcde, row["cstcde"]):
-                raise RequestFailed(f"line {n} cstcde: cost code {row['cstcde']} does not exist")
-            rows.append(
-                {
-                    **row,
-                    "recnum": recnum,
-                    "_idref": idnum,
-                    "linnum": row.get("linnum") or n,
-                    **audit,
-                }
+_REFERENCES = (
+    ("clnnum", s.reccln, "client"),
+    ("jobnum", s.actrec, "job"),
+    ("empnum", s.employ, "employee"),
+    ("cstcde", s.cstcde, "cost code"),
+)
+_DATED = {"acrinv": "invdte", "dlypyr": "dtewrk"}
+
+
+def _probe(column: Any, *where: Any) -> Any:
+    return select(column).where(*where).limit(1).scalar_subquery()
+
+
+@functools.lru_cache(maxsize=64)
+def _max_recnum(table: str) -> Select[Any]:
+    return select(func.max(s.TABLES[table].c.recnum))
+
+
+@functools.lru_cache(maxsize=64)
+def _find_recnum(table: str) -> Select[Any]:
+    t = s.TABLES[table]
+    return select(t.c.recnum).where(t.c.recnum == bindparam("recnum")).limit(1)
+
+
+@functools.lru_cache(maxsize=256)
+def _lookup_query(names: tuple[str, ...]) -> Select[Any]:
+    """The lookups of :meth:`SandboxSubmitter._lookups` for one set of parameter names."""
+    parents = {column: parent for column, parent, _ in _REFERENCES}
+    columns = []
+    for name in names:
+        if name in parents:
+            key = parents[name].c.recnum
+            columns.append(_probe(key, key == bindparam(name)).label(name))
+        elif name.startswith("line"):
+            key = s.cstcde.c.recnum
+            columns.append(_probe(key, key == bindparam(name)).label(name))
+        elif name == "year":
+            t = s.lckprd
+            locked = _probe(
+                t.c.locked, t.c.postyr == bindparam("year"), t.c.actper == bindparam("month")
             )
-        if rows:
-            conn.execute(insert(s.arivln), rows)
+            columns.append(locked.label("locked"))
+        elif name == "employee":
+            e = s.employ
+            columns.append(_probe(e.c.payrt1, e.c.recnum == bindparam("employee")).label("payrt1"))
+    return select(*columns)
 
-    def _insert_payroll(
-        self,
-        conn: Connection,
-        values: dict[str, Any],
-        lines: list[dict[str, Any]],
-        audit: dict[str, Any],
-    ) -> None:
-        self._open_period(conn, values.get("dtewrk"))
-        if values.get("empnum") is None or values.get("dtewrk") is None:
-            raise RequestFailed("daily payroll needs empnum and dtewrk")
-        rate = conn.execute(
-            select(s.employ.c.payrt1).where(s.employ.c.recnum == values["empnum"])
-        ).scalar()
-        rows = []
-        for n, line in enumerate(lines, start=1):
-            row = _row(s.dlypyr, line)
-            paytyp = row.get("paytyp")
-            if paytyp not in _PAY_FACTOR:
-                raise RequestFailed(f"line {n} paytyp: {paytyp} is not 1, 2 or 3")
-            if row.get("payrte") is None and rate is not None:
-                row["payrte"] = (Decimal(rate) * _PAY_FACTOR[paytyp]).quantize(Decimal("0.0001"))
-            rows.append({**values, **row, "linnum": n, **audit})
-        if not rows:
-            raise RequestFailed("daily payroll needs at least one line with hours")
-        conn.execute(insert(s.dlypyr), rows)
+
+def _prepare_invoice(values: dict[str, Any]) -> None:
+    when: date = values["invdte"]
+    total = values.get("invttl") or Decimal("0.00")
+    values.setdefault("status", 1)
+    values["actper"], values["postyr"] = when.month, when.year
+    values["invttl"] = total
+    if values.get("invbal") is None:
+        values["invbal"] = total
+    if values.get("amtpad") is None:
+        values["amtpad"] = Decimal("0.00")
+    values["lgrrec"] = None  # a new invoice is not posted until the ledger runs
+
+
+def _insert_lines(
+    conn: Connection, recnum: int, idnum: int, lines: list[dict[str, Any]], audit: dict[str, Any]
+) -> None:
+    rows = [
+        {**line, "recnum": recnum, "_idref": idnum, "linnum": line.get("linnum") or n, **audit}
+        for n, line in enumerate(lines, start=1)
+    ]
+    if rows:
+        conn.execute(insert(s.arivln), rows)
+
+
+def _insert_payroll(
+    conn: Connection,
+    values: dict[str, Any],
+    lines: list[dict[str, Any]],
+    audit: dict[str, Any],
+    rate: Decimal | None,
+) -> None:
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        paytyp = line.get("paytyp")
+        if paytyp not in _PAY_FACTOR:
+            raise RequestFailed(f"line {n} paytyp: {paytyp} is not 1, 2 or 3")
+        row = dict(line)
+        if row.get("payrte") is None and rate is not None:
+            row["payrte"] = (Decimal(rate) * _PAY_FACTOR[paytyp]).quantize(Decimal("0.0001"))
+        rows.append({**values, **row, "linnum": n, **audit})
+    if not rows:
+        raise RequestFailed("daily payroll needs at least one line with hours")
+    conn.execute(insert(s.dlypyr), rows)

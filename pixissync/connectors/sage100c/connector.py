@@ -13,11 +13,12 @@ before apply creates anything.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import polars as pl
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Select, bindparam, inspect, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from pixissync.connectors.base import Change, CheckResult, PushResult
@@ -112,10 +113,10 @@ class Sage100cConnector:
         if entity not in WRITABLE:
             raise PermanentError(f"sage100c does not stamp {entity} records with a reference")
         table = s.TABLES[WRITABLE[entity][0]]
-        query = select(table.c.recnum).distinct().where(table.c[self.reference_field] == reference)
+        query = _find_query(table.name, self.reference_field)
         try:
             with self.engine.connect() as conn:
-                found = [str(row[0]) for row in conn.execute(query.limit(2))]
+                found = [str(row[0]) for row in conn.execute(query, {"reference": reference})]
         except OperationalError as exc:
             raise TransientError(
                 "cannot read Sage 100 Contractor", system_message=str(exc.orig)
@@ -175,3 +176,9 @@ class Sage100cConnector:
         """Release the database connections."""
         self.engine.dispose()
 
+
+@functools.lru_cache(maxsize=32)
+def _find_query(table: str, field: str) -> Select[Any]:
+    """Record numbers carrying a reference (two are enough to call it ambiguous)."""
+    t = s.TABLES[table]
+    return select(t.c.recnum).distinct().where(t.c[field] == bindparam("reference")).limit(2)
