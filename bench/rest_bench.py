@@ -137,7 +137,7 @@ SYSTEMS = [
         "acumatica",
         lambda f: AcumaticaStandIn(f).start(),
         lambda s: AcumaticaConnector(
-            s.url, name="admin", password="sandbox-password", page_size=1000
+            s.url, username="admin", password="sandbox-password", page_size=1000
         ),
         _acu_change,
     ),

@@ -133,7 +133,9 @@ class AcumaticaConnector(RestConnector):
 
     Args:
         base_url: the site URL (``https://<host>/<instance>`` or a stand-in's URL).
-        name, password, tenant, branch: the API user's login.
+        username, password, tenant, branch: the API user's login (sent as
+            Acumatica's ``name``; the keyword is ``username`` because ``name`` is the
+            connector registry's own argument).
         reference_fields: override where our reference is kept, per Acumatica entity.
         page_size: ``$top`` per page.
         timeout, retry, transport, sleep: passed to :class:`RestClient`.
@@ -149,7 +151,7 @@ class AcumaticaConnector(RestConnector):
         self,
         base_url: str,
         *,
-        name: str,
+        username: str,
         password: str,
         tenant: str | None = None,
         branch: str | None = None,
@@ -164,7 +166,7 @@ class AcumaticaConnector(RestConnector):
         self.auth = AcumaticaCookieAuth(
             f"{root}/entity/auth/login",
             f"{root}/entity/auth/logout",
-            name,
+            username,
             password,
             tenant=tenant,
             branch=branch,

@@ -183,9 +183,9 @@ class StandIn:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def start(self) -> StandIn:
-        """Start serving on an ephemeral loopback port."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+    def start(self, port: int = 0) -> StandIn:
+        """Start serving on loopback, on ``port`` (0: an ephemeral one)."""
+        server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(

@@ -19,7 +19,7 @@ from pixissync.sandbox.rest.acumatica import AcumaticaStandIn
 def connect(standin: AcumaticaStandIn, **kwargs: object) -> AcumaticaConnector:
     settings: dict[str, object] = {"retry": FAST, "page_size": 2, **kwargs}
     return AcumaticaConnector(
-        standin.url, name="admin", password="sandbox-password", tenant="Company", **settings
+        standin.url, username="admin", password="sandbox-password", tenant="Company", **settings
     )  # type: ignore[arg-type]
 
 
@@ -214,7 +214,7 @@ def test_throttling_honours_retry_after_and_expired_sessions_log_in_again(
 
 
 def test_bad_password_is_reported_plainly(acumatica: AcumaticaStandIn) -> None:
-    conn = AcumaticaConnector(acumatica.url, name="admin", password="nope", retry=FAST)
+    conn = AcumaticaConnector(acumatica.url, username="admin", password="nope", retry=FAST)
     [result] = conn.check()
     assert not result.ok and "Invalid credentials" in result.detail
     conn.close()

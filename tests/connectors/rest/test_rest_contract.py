@@ -49,7 +49,7 @@ class TestAcumaticaContract(ConnectorContract):
     def connector(self) -> Iterator[AcumaticaConnector]:
         with AcumaticaStandIn(field_frames()) as standin:
             conn = AcumaticaConnector(
-                standin.url, name="admin", password="sandbox-password", retry=FAST
+                standin.url, username="admin", password="sandbox-password", retry=FAST
             )
             yield conn
             conn.close()

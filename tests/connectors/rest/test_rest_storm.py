@@ -123,7 +123,7 @@ def test_acumatica_creates_land_exactly_once_in_a_storm(store: Store) -> None:
         assert isinstance(standin, AcumaticaStandIn)
         standin.faults.storm(0.33, seed=11)
         conn = AcumaticaConnector(
-            standin.url, name="admin", password="sandbox-password", retry=STORMY
+            standin.url, username="admin", password="sandbox-password", retry=STORMY
         )
         report = apply_in_storm(store, proposals, "acumatica", conn)
         assert (report.applied, report.failed, report.blocked) == (13, 0, 0), [
