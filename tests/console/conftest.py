@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +12,10 @@ from console_support import PASSWORDS, ROLES, customer_batch
 from pixissync.store import Store
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A home folder with ``state.db`` (no connections) and the environment pointing at it."""
-    folder = tmp_path / "home"
+@pytest.fixture(scope="session")
+def home_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home folder with ``state.db``: three users and one customers batch (built once)."""
+    folder = tmp_path_factory.mktemp("console") / "home"
     store = Store(f"sqlite:///{folder / 'state.db'}")
     store.migrate()
     for name, password in PASSWORDS.items():
@@ -23,6 +24,18 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     store.save_batch(run, "customers", customer_batch())
     store.finish_run(run, "ok", {"proposals": 9})
     store.close()
+    return folder
+
+
+@pytest.fixture
+def home(home_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh copy of the template home, with the environment pointing at it.
+
+    Copying the file keeps each test independent without paying for migrations
+    and argon2 hashing every time.
+    """
+    folder = tmp_path / "home"
+    shutil.copytree(home_template, folder)
     monkeypatch.setenv("PIXISSYNC_HOME", str(folder))
     monkeypatch.delenv("PIXISSYNC_DB_URL", raising=False)
     yield folder
