@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 import httpx
 
 from pixissync.connectors.base import Change, PushResult
-from pixissync.connectors.http.auth import AcumaticaCookieAuth
+from pixissync.connectors.http.auth import AcumaticaCookieAuth, OAuth2ClientCredentials
 from pixissync.connectors.http.base import RestConnector, text
 from pixissync.connectors.http.client import RestClient, RetryPolicy, system_message
 from pixissync.connectors.http.paging import TopSkipPaginator
@@ -136,6 +136,9 @@ class AcumaticaConnector(RestConnector):
         username, password, tenant, branch: the API user's login (sent as
             Acumatica's ``name``; the keyword is ``username`` because ``name`` is the
             connector registry's own argument).
+        client_id, client_secret: a connected application; when given, sign in with
+            OAuth2 (``/identity/connect/token``, password grant, scope ``api``)
+            instead of the cookie session.
         reference_fields: override where our reference is kept, per Acumatica entity.
         page_size: ``$top`` per page.
         timeout, retry, transport, sleep: passed to :class:`RestClient`.
@@ -155,6 +158,8 @@ class AcumaticaConnector(RestConnector):
         password: str,
         tenant: str | None = None,
         branch: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         reference_fields: Mapping[str, str] | None = None,
         page_size: int = 500,
         timeout: float = 30.0,
@@ -163,14 +168,27 @@ class AcumaticaConnector(RestConnector):
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         root = base_url.rstrip("/")
-        self.auth = AcumaticaCookieAuth(
-            f"{root}/entity/auth/login",
-            f"{root}/entity/auth/logout",
-            username,
-            password,
-            tenant=tenant,
-            branch=branch,
-        )
+        self.auth: AcumaticaCookieAuth | OAuth2ClientCredentials
+        if client_id:
+            # A connected application: OAuth2 resource-owner grant, no cookie session.
+            self.auth = OAuth2ClientCredentials(
+                f"{root}/identity/connect/token",
+                client_id=client_id,
+                client_secret=client_secret,
+                username=username,
+                password=password,
+                scope="api",
+                system="acumatica",
+            )
+        else:
+            self.auth = AcumaticaCookieAuth(
+                f"{root}/entity/auth/login",
+                f"{root}/entity/auth/logout",
+                username,
+                password,
+                tenant=tenant,
+                branch=branch,
+            )
         self.reference_fields = {**REFERENCE_FIELDS, **(reference_fields or {})}
         self.page_size = page_size
         super().__init__(
@@ -459,5 +477,6 @@ class AcumaticaConnector(RestConnector):
 
     def close(self) -> None:
         """Log out (Acumatica counts API sessions against the licence), then close."""
-        self.auth.logout(self.client.http)
+        if isinstance(self.auth, AcumaticaCookieAuth):
+            self.auth.logout(self.client.http)
         super().close()

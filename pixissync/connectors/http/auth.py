@@ -91,16 +91,22 @@ class _RefreshingAuth(httpx.Auth):
 
 @dataclass(eq=False)
 class OAuth2ClientCredentials(_RefreshingAuth):
-    """OAuth2 ``client_credentials`` (or ``refresh_token``) with refresh before expiry.
+    """OAuth2 with refresh before expiry: client credentials, password or refresh token.
 
-    The token response is form-encoded as in ServiceTrade's official SDK; the
-    expiry comes from ``expires_in`` or the JWT's ``exp`` claim.
+    The grant is ``refresh_token`` while we hold one, else ``password`` when a
+    username is given (Acumatica's resource-owner flow, ``scope=api``), else
+    ``client_credentials`` (ServiceTrade). A refused refresh token falls back to
+    the first grant once. Token requests are form-encoded as in ServiceTrade's
+    official SDK; the expiry comes from ``expires_in`` or the JWT's ``exp``.
     """
 
     token_url: str
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
     refresh_token: str | None = field(default=None, repr=False)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    scope: str | None = None
     leeway: float = 300.0
     clock: Callable[[], float] = time.time
     system: str = "oauth2"  # type: ignore[misc]
@@ -115,16 +121,38 @@ class OAuth2ClientCredentials(_RefreshingAuth):
             return True
         return self._expires is not None and self.clock() >= self._expires - self.leeway
 
+    def _login(self) -> Generator[httpx.Request, httpx.Response, None]:
+        response = yield self._login_request()
+        if (
+            response.status_code in (400, 401)
+            and self.refresh_token
+            and (self.username or self.client_secret)
+        ):
+            self.refresh_token = None  # expired or revoked: sign in afresh
+            response = yield self._login_request()
+        if not response.is_success:
+            raise _login_failed(self.system, response)
+        self.logins += 1
+        self._accept_login(response)
+
     def _login_request(self) -> httpx.Request:
-        form: dict[str, str] = (
-            {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
-            if self.refresh_token
-            else {"grant_type": "client_credentials"}
-        )
+        form: dict[str, str]
+        if self.refresh_token:
+            form = {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
+        elif self.username:
+            form = {
+                "grant_type": "password",
+                "username": self.username,
+                "password": self.password or "",
+            }
+        else:
+            form = {"grant_type": "client_credentials"}
         if self.client_id:
             form["client_id"] = self.client_id
         if self.client_secret:
             form["client_secret"] = self.client_secret
+        if self.scope:
+            form["scope"] = self.scope
         return httpx.Request("POST", self.token_url, data=form)
 
     def _accept_login(self, response: httpx.Response) -> None:

@@ -185,6 +185,8 @@ class AcumaticaStandIn(StandIn):
         self.credentials = (name, password, tenant)
         self.requests_per_minute = requests_per_minute
         self.sessions: set[str] = set()
+        self.tokens: set[str] = set()
+        self.clients = {"pixis-client": "sandbox-secret"}
         self.logins = 0
         self.logouts = 0
         self.records: dict[str, list[dict[str, Any]]] = {e: [] for e in ENTITIES}
@@ -192,6 +194,7 @@ class AcumaticaStandIn(StandIn):
         self._recent: deque[float] = deque()
         self.route("POST", "/entity/auth/login", self._login)
         self.route("POST", "/entity/auth/logout", self._logout)
+        self.route("POST", "/identity/connect/token", self._token)
         self.route("GET", "/entity", self._endpoints)
         names = "|".join(ENTITIES)
         self.route("GET", f"{ENDPOINT}/(?P<entity>{names})", self._list)
@@ -236,6 +239,7 @@ class AcumaticaStandIn(StandIn):
         """Every session idles out now (the next call answers 401)."""
         with self.lock:
             self.sessions.clear()
+            self.tokens.clear()
 
     # auth ----------------------------------------------------------------------
     def _login(self, req: Request) -> Reply:
@@ -257,6 +261,25 @@ class AcumaticaStandIn(StandIn):
             ],
         )
 
+    def _token(self, req: Request) -> Reply:
+        """OAuth2 resource-owner password grant of a connected application."""
+        form = req.body if isinstance(req.body, dict) else {}
+        if self.clients.get(str(form.get("client_id"))) != form.get("client_secret"):
+            return Reply(400, {"error": "invalid_client"})
+        if form.get("grant_type") != "password":
+            return Reply(400, {"error": "unsupported_grant_type"})
+        name, password, _ = self.credentials
+        if form.get("username") != name or form.get("password") != password:
+            return Reply(
+                400, {"error": "invalid_grant", "error_description": "Invalid credentials."}
+            )
+        if "api" not in str(form.get("scope") or "").split():
+            return Reply(400, {"error": "invalid_scope"})
+        token = secrets.token_hex(16)
+        self.tokens.add(token)
+        self.logins += 1
+        return Reply(200, {"access_token": token, "expires_in": 3600, "token_type": "Bearer"})
+
     def _logout(self, req: Request) -> Reply:
         token = _cookie(req, ".ASPXAUTH")
         if token in self.sessions:
@@ -265,7 +288,8 @@ class AcumaticaStandIn(StandIn):
         return Reply(204)
 
     def _gate(self, req: Request) -> Reply | None:
-        if _cookie(req, ".ASPXAUTH") not in self.sessions:
+        bearer = (req.header("Authorization") or "").removeprefix("Bearer ")
+        if _cookie(req, ".ASPXAUTH") not in self.sessions and bearer not in self.tokens:
             return Reply(401, {"message": "You are not logged in."})
         if self.requests_per_minute is not None:
             now = time.monotonic()

@@ -218,3 +218,19 @@ def test_bad_password_is_reported_plainly(acumatica: AcumaticaStandIn) -> None:
     [result] = conn.check()
     assert not result.ok and "Invalid credentials" in result.detail
     conn.close()
+
+
+def test_oauth2_connected_application_signs_in_and_renews_on_401(
+    acumatica: AcumaticaStandIn,
+) -> None:
+    conn = connect(acumatica, client_id="pixis-client", client_secret="sandbox-secret")
+    assert conn.pull("cost_code").height == 2
+    assert acumatica.sessions == set() and len(acumatica.tokens) == 1
+    acumatica.expire_sessions()
+    assert conn.pull("cost_code").height == 2
+    assert acumatica.logins == 2
+    conn.close()
+    wrong = connect(acumatica, client_id="pixis-client", client_secret="nope")
+    [result] = wrong.check()
+    assert not result.ok and "invalid_client" in result.detail
+    wrong.close()

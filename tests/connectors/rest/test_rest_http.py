@@ -157,3 +157,18 @@ def test_secrets_stay_out_of_reprs() -> None:
         AcumaticaCookieAuth("u", "v", "me", "s3cr3t"),
     ):
         assert "s3cr3t" not in repr(auth)
+
+
+def test_a_refused_refresh_token_falls_back_to_a_fresh_sign_in() -> None:
+    with ServiceTradeStandIn() as server:
+        assert isinstance(server, ServiceTradeStandIn)
+        auth = OAuth2ClientCredentials(
+            f"{server.url}/api/oauth2/token",
+            client_id="pixis-client",
+            client_secret="sandbox-secret",
+            refresh_token="revoked-long-ago",
+        )
+        client = RestClient("servicetrade", server.url, auth=auth, retry=FAST)
+        assert client.get_json("/api/company")["data"]["companies"] == []
+        assert auth.logins == 1 and auth.refresh_token in server.refresh_tokens
+        client.close()
