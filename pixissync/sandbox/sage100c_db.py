@@ -130,4 +130,5 @@ def build_sage100c_db(url_or_path: str | Path, samples_dir: str | Path) -> Engin
                     f"SELECT setval(pg_get_serial_sequence('{name}', '_idnum'), "
                     f"COALESCE((SELECT MAX(_idnum) FROM {name}), 0) + 1, false)"
                 )
+                conn.exec_driver_sql(f"ANALYZE {name}")  # plans that use the indexes
     return engine

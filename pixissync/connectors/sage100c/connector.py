@@ -116,7 +116,8 @@ class Sage100cConnector:
         query = _find_query(table.name, self.reference_field)
         try:
             with self.engine.connect() as conn:
-                found = [str(row[0]) for row in conn.execute(query, {"reference": reference})]
+                rows = conn.execute(query, {"reference": reference})
+                found = list(dict.fromkeys(str(row[0]) for row in rows))
         except OperationalError as exc:
             raise TransientError(
                 "cannot read Sage 100 Contractor", system_message=str(exc.orig)
@@ -179,6 +180,10 @@ class Sage100cConnector:
 
 @functools.lru_cache(maxsize=32)
 def _find_query(table: str, field: str) -> Select[Any]:
-    """Record numbers carrying a reference (two are enough to call it ambiguous)."""
+    """Rows carrying a reference (a time entry has a row per pay line).
+
+    No DISTINCT/LIMIT: with them PostgreSQL may walk the recnum index instead of
+    using the reference index; the rows with one reference are few anyway.
+    """
     t = s.TABLES[table]
-    return select(t.c.recnum).distinct().where(t.c[field] == bindparam("reference")).limit(2)
+    return select(t.c.recnum).where(t.c[field] == bindparam("reference"))

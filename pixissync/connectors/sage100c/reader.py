@@ -138,7 +138,7 @@ def invoices(conn: Connection, since: datetime | None) -> pl.DataFrame:
     )
 
 
-def _changed_parents(conn: Connection, table: Table, since: datetime | None) -> Select[Any]:
+def _changed_parents(table: Table, since: datetime | None) -> Select[Any]:
     return _since(table, select(table.c.recnum), since)
 
 
@@ -150,7 +150,7 @@ def invoice_lines(conn: Connection, since: datetime | None) -> pl.DataFrame:
         t.c.lgract, t.c.subact,
     ).order_by(t.c.recnum, t.c.linnum)  # fmt: skip
     if since is not None:
-        q = q.where(t.c.recnum.in_(_changed_parents(conn, s.acrinv, since)))
+        q = q.where(t.c.recnum.in_(_changed_parents(s.acrinv, since)))
     raw = _frame(
         conn,
         q,

@@ -17,9 +17,10 @@ Layout decisions (documented because the reference leaves them open):
   invoice* (``recnum`` = the invoice's recnum, ``linnum`` its payment line),
   as Sage keeps receipts. A canonical payment is the rows sharing customer and
   check number; its id is ``"<clnnum>:<chknum>"``.
-* ``arivln`` lines carry the invoice's ``recnum`` (read joins on it) and also
-  ``_idref`` = the invoice's ``_idnum`` (the reference could not confirm which
-  one Sage uses; the reader accepts either).
+* ``arivln`` lines carry the invoice's ``recnum`` (the reader joins on it) and
+  also ``_idref`` = the invoice's ``_idnum``: the reference could not confirm
+  which one Sage uses, so the sandbox fills both and the writer keeps both
+  right; a production read that finds ``recnum`` empty should join on ``_idref``.
 * ``dlypyr`` groups one daily time entry's pay lines by ``recnum`` with
   ``linnum``; ``paytyp`` 1 regular, 2 overtime, 3 premium (double time).
 * ``acrinv.lgrrec`` set (a ledger record number) means the invoice is posted

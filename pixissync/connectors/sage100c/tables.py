@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from pixissync.errors import PermanentError
+
 CUSTOMER_STATUS: Final = {1: "active", 2: "inactive"}
 JOB_STATUS: Final = {
     1: "bid", 2: "refused", 3: "contract", 4: "current", 5: "complete", 6: "closed",
@@ -44,8 +46,6 @@ def status_code(codes: dict[int, str], word: str | None, field: str) -> int | No
     if text.startswith("code ") and text[5:].isdigit():
         return int(text[5:])
     known = ", ".join(codes.values())
-    from pixissync.errors import PermanentError
-
     raise PermanentError(f"{field}: Sage has no status {word!r} (known: {known})")
 
 

@@ -254,4 +254,3 @@ class Sage100cWriter:
         for paytyp, amount in rows:
             out[paytyp] = out.get(paytyp, Decimal(0)) + amount
         return out
-
