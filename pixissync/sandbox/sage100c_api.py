@@ -228,7 +228,7 @@ class SandboxSubmitter:
             return recnum
         if table is s.acrinv:
             posted = conn.execute(
-                select(table.c.lgrrec, table.c.invnum, table.c._idnum).where(
+                select(table.c.lgrrec, table.c.invnum, table.c._idnum, table.c.amtpad).where(
                     table.c.recnum == recnum
                 )
             ).one()
@@ -237,6 +237,11 @@ class SandboxSubmitter:
                     f"invoice {posted.invnum} is posted (ledger record {posted.lgrrec}); "
                     "enter a credit memo instead of changing it"
                 )
+            if values.get("invttl") is not None and "invbal" not in values:
+                # The balance follows the total: what is still owed after payments.
+                values["invbal"] = values["invttl"] - (posted.amtpad or Decimal("0.00"))
+            if values.get("invdte") is not None:
+                values["actper"], values["postyr"] = values["invdte"].month, values["invdte"].year
         self._lookups(conn, table, values, lines)
         if values:
             conn.execute(update(table).where(table.c.recnum == recnum).values(**values, **audit))

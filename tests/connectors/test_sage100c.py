@@ -393,3 +393,56 @@ def test_an_unreachable_server_is_transient_and_reported() -> None:
     results = connector.check()
     assert [r.ok for r in results] == [False]
     connector.close()
+
+
+def test_an_open_invoice_update_moves_total_balance_and_period(sage: Sage100cConnector) -> None:
+    invoices = sage.pull("invoice")
+    open_one = invoices.filter(
+        (pl.col("status") == "open") & (pl.col("balance") == pl.col("total"))
+    )
+    target = open_one.row(0, named=True)
+    change = Change(
+        "invoice",
+        "update",
+        "pxs:files:invoice:u",
+        "k",
+        {"total": target["total"] + Decimal("100.00"), "invoice_date": date(2026, 10, 1)},
+        target_id=target["invoice_id"],
+    )
+    sage.push(change)
+    after = (
+        sage.pull("invoice").filter(pl.col("invoice_id") == target["invoice_id"]).row(0, named=True)
+    )
+    assert after["total"] == after["balance"] == target["total"] + Decimal("100.00")
+    assert after["invoice_date"] == date(2026, 10, 1)
+    with sage.engine.connect() as conn:
+        period = conn.execute(
+            select(s.acrinv.c.postyr, s.acrinv.c.actper).where(
+                s.acrinv.c.recnum == int(target["invoice_id"])
+            )
+        ).one()
+    assert tuple(period) == (2026, 10)
+
+
+def test_a_time_update_changes_only_the_hours_given(sage: Sage100cConnector) -> None:
+    entries = sage.pull("time_entry")
+    entry = entries.filter(pl.col("overtime_hours") > 0).row(0, named=True)
+    change = Change(
+        "time_entry",
+        "update",
+        "pxs:files:time_entry:u",
+        "k",
+        {"regular_hours": Decimal("6.25")},
+        target_id=entry["entry_id"],
+    )
+    assert sage.push(change).target_id == entry["entry_id"]
+    after = (
+        sage.pull("time_entry").filter(pl.col("entry_id") == entry["entry_id"]).row(0, named=True)
+    )
+    assert after["regular_hours"] == Decimal("6.25")
+    assert after["overtime_hours"] == entry["overtime_hours"]
+    assert (after["employee_id"], after["job_id"], after["work_date"]) == (
+        entry["employee_id"],
+        entry["job_id"],
+        entry["work_date"],
+    )
