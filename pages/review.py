@@ -52,7 +52,6 @@ with st.expander("Charts: status and scores of this batch"):
 
 flt = _review_table.filter_bar()
 page, total, sig = _review_table.page_of(batch, flt)
-_review_table.confirmation(store, user, batch)
 selected = _review_table.table(page, sig)
 _review_table.pager(total)
 export_buttons(lambda: proposal_table(page), f"batch-{batch.id}-page", key="review_export")
@@ -63,6 +62,8 @@ with act:
     _review_table.selection_actions(selected, user)
 with bulk:
     _review_table.bulk_actions(flt, total)
+# Right under the buttons that ask for it, so the question is where the eye is.
+_review_table.confirmation(store, user, batch)
 
 st.divider()
 _detail.detail(store, user, page, selected, batch)
