@@ -84,10 +84,10 @@ def test_missing_secret_and_unknown_connection_are_clear(
 
 
 def test_missing_or_broken_config(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="pixissync.toml not found"):
+    with pytest.raises(ConfigError, match=r"pixissync\.toml not found"):
         Home.open(tmp_path)
     (tmp_path / "pixissync.toml").write_text("[store\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="pixissync.toml"):
+    with pytest.raises(ConfigError, match=r"pixissync\.toml"):
         Home.open(tmp_path)
 
 
