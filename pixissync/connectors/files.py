@@ -244,4 +244,3 @@ class FilesConnector:
 
     def close(self) -> None:
         """Nothing to release: files are opened per call."""
-
