@@ -22,110 +22,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 import httpx
 
+from pixissync.connectors.acumatica.shapes import (
+    ENDPOINT,
+    ENTITY_MAP,
+    REFERENCE_FIELDS,
+    day,
+    field_errors,
+    hhmm_to_hours,
+    unwrap,
+    wrap,
+)
+from pixissync.connectors.acumatica.writes import change_body
 from pixissync.connectors.base import Change, PushResult
 from pixissync.connectors.http.auth import AcumaticaCookieAuth, OAuth2ClientCredentials
-from pixissync.connectors.http.base import RestConnector, text
+from pixissync.connectors.http.base import RestConnector
 from pixissync.connectors.http.client import RestClient, RetryPolicy, system_message
 from pixissync.connectors.http.paging import TopSkipPaginator
 from pixissync.errors import AmbiguousReferenceError, PermanentError
 
 Row = dict[str, Any]
-ENDPOINT = "/entity/Default/24.200.001"
-
-# canonical entity -> (Acumatica entity, key field, $expand)
-ENTITY_MAP: dict[str, tuple[str, str, str]] = {
-    "customer": ("Customer", "CustomerID", "MainContact/Address"),
-    "job": ("Project", "ProjectID", ""),
-    "invoice": ("Invoice", "ReferenceNbr", ""),
-    "invoice_line": ("Invoice", "ReferenceNbr", "Details"),
-    "payment": ("Payment", "ReferenceNbr", ""),
-    "payment_application": ("Payment", "ReferenceNbr", "DocumentsToApply"),
-    "time_entry": ("TimeEntry", "TimeEntryID", ""),
-    "cost_code": ("CostCode", "CostCodeID", ""),
-}
-REFERENCE_FIELDS: dict[str, str] = {
-    "Customer": "ExternalRef",
-    "Project": "ExternalRefNbr",
-    "Invoice": "CustomerOrder",
-    "Payment": "ExternalRef",
-    "TimeEntry": "ExternalRefNbr",
-}
-
-
-def unwrap(value: Any) -> Any:
-    """``{"value": v}`` → ``v``, recursively through objects and lists."""
-    if isinstance(value, dict):
-        if "value" in value and set(value) <= {"value", "error"}:
-            return value["value"]
-        return {k: unwrap(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unwrap(v) for v in value]
-    return value
-
-
-def wrap(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Canonical Python values → Acumatica's wrapped JSON (None fields left out)."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, Mapping):
-            out[key] = wrap(value)
-        elif isinstance(value, list):
-            out[key] = [wrap(v) for v in value]
-        elif isinstance(value, Decimal):
-            out[key] = {"value": format(value, "f")}
-        elif isinstance(value, datetime | date):
-            out[key] = {"value": value.isoformat()}
-        else:
-            out[key] = {"value": value}
-    return out
-
-
-def hhmm_to_hours(value: Any) -> Decimal | None:
-    """``"07:20"`` → ``Decimal("7.33")``; plain numbers are taken as hours."""
-    if value in (None, ""):
-        return None
-    raw = str(value)
-    if ":" in raw:
-        hours, minutes = raw.split(":", 1)
-        total = Decimal(int(hours)) + Decimal(int(minutes)) / 60
-    else:
-        total = Decimal(raw)
-    return total.quantize(Decimal("0.01"))
-
-
-def hours_to_hhmm(value: Any) -> str | None:
-    """Exact hours → ``"HH:MM"`` to the nearest minute."""
-    if value in (None, ""):
-        return None
-    minutes = int((Decimal(str(value)) * 60).to_integral_value())
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def field_errors(body: Any, path: str = "") -> list[str]:
-    """The per-field ``error`` properties of a 422 answer, as ``Field: message``."""
-    found: list[str] = []
-    if isinstance(body, dict):
-        for key, value in body.items():
-            if key == "error" and isinstance(value, str) and path:
-                found.append(f"{path}: {value}")
-            elif isinstance(value, dict | list):
-                found.extend(field_errors(value, f"{path}.{key}" if path else key))
-    elif isinstance(body, list):
-        for n, item in enumerate(body, 1):
-            found.extend(field_errors(item, f"{path}[{n}]"))
-    return found
-
-
-def _day(value: Any) -> str | None:
-    return str(value)[:10] if value else None
 
 
 class AcumaticaConnector(RestConnector):
@@ -255,8 +176,8 @@ class AcumaticaConnector(RestConnector):
                 "invoice_number": inv.get("ReferenceNbr"),
                 "customer_id": inv.get("Customer"),
                 "job_id": inv.get("Project"),
-                "invoice_date": _day(inv.get("Date")),
-                "due_date": _day(inv.get("DueDate")),
+                "invoice_date": day(inv.get("Date")),
+                "due_date": day(inv.get("DueDate")),
                 "subtotal": inv.get("DetailTotal"),
                 "tax": inv.get("TaxTotal"),
                 "total": inv.get("Amount"),
@@ -285,7 +206,7 @@ class AcumaticaConnector(RestConnector):
             yield {
                 "payment_id": p.get("ReferenceNbr"),
                 "customer_id": p.get("CustomerID"),
-                "payment_date": _day(p.get("ApplicationDate")),
+                "payment_date": day(p.get("ApplicationDate")),
                 "amount": p.get("PaymentAmount"),
                 "reference": p.get("PaymentRef"),
                 "method": str(p.get("PaymentMethod") or "").lower() or None,
@@ -310,7 +231,7 @@ class AcumaticaConnector(RestConnector):
                 "job_id": t.get("ProjectID"),
                 "job_number": t.get("ProjectID"),
                 "cost_code": t.get("CostCode"),
-                "work_date": _day(t.get("Date")),
+                "work_date": day(t.get("Date")),
                 "regular_hours": hhmm_to_hours(t.get("TimeSpent")),
                 "overtime_hours": hhmm_to_hours(t.get("Overtime")) or Decimal(0),
                 "doubletime_hours": Decimal(0),
@@ -349,7 +270,7 @@ class AcumaticaConnector(RestConnector):
                 f"acumatica cannot write {change.entity}; it takes {', '.join(sorted(self.pushes))}"
             )
         target, key, _ = ENTITY_MAP[change.entity]
-        body = self._body(change)
+        body = change_body(change)
         if change.action == "create":
             body[self.reference_fields[target]] = change.reference
 
@@ -395,81 +316,6 @@ class AcumaticaConnector(RestConnector):
                 system_message=system_message(response),
             )
         return str(unwrap(response.json()).get(key))
-
-    def _body(self, change: Change) -> dict[str, Any]:
-        v, parents = change.values, change.parents
-        if change.entity == "customer":
-            address = {
-                "AddressLine1": v.get("address1"),
-                "AddressLine2": v.get("address2"),
-                "City": v.get("city"),
-                "State": v.get("state"),
-                "PostalCode": v.get("postal_code"),
-            }
-            contact: dict[str, Any] = {"Email": v.get("email"), "Phone1": v.get("phone")}
-            if any(x is not None for x in address.values()):
-                contact["Address"] = address
-            status = v.get("status")
-            return {
-                "CustomerName": v.get("name"),
-                "Status": None if status is None else str(status).title(),
-                "MainContact": contact if any(x is not None for x in contact.values()) else None,
-            }
-        if change.entity == "job":
-            return {
-                "ProjectID": v.get("job_number") if change.action == "create" else None,
-                "Customer": parents.get("customer_id") or v.get("customer_id"),
-                "Description": v.get("name"),
-            }
-        if change.entity == "invoice":
-            return {
-                "Type": "Invoice",
-                "Customer": parents.get("customer_id") or v.get("customer_id"),
-                "Project": parents.get("job_id") or v.get("job_id"),
-                "Date": text(v.get("invoice_date")),
-                "DueDate": text(v.get("due_date")),
-                "Details": [
-                    {
-                        "TransactionDescription": line.get("description"),
-                        "Qty": line.get("quantity"),
-                        "UnitPrice": line.get("unit_price"),
-                        "Amount": line.get("amount"),
-                        "Account": line.get("gl_account"),
-                        "CostCode": line.get("cost_code"),
-                    }
-                    for line in v.get("lines") or []
-                ],
-            }
-        if change.entity == "payment":
-            return {
-                "Type": "Payment",
-                "CustomerID": parents.get("customer_id") or v.get("customer_id"),
-                "PaymentAmount": v.get("amount"),
-                "ApplicationDate": text(v.get("payment_date")),
-                "PaymentRef": v.get("reference"),
-                "PaymentMethod": str(v.get("method") or "CHECK").upper(),
-                "DocumentsToApply": [
-                    {
-                        "DocType": "Invoice",
-                        "ReferenceNbr": a["invoice_id"],
-                        "AmountPaid": a["amount"],
-                    }
-                    for a in v.get("applications") or []
-                ],
-            }
-        # time_entry
-        overtime = sum(
-            (Decimal(str(v.get(c) or 0)) for c in ("overtime_hours", "doubletime_hours")),
-            Decimal(0),
-        )
-        return {
-            "Employee": v.get("employee_id"),
-            "Date": text(v.get("work_date")),
-            "ProjectID": parents.get("job_id") or v.get("job_number") or v.get("job_id"),
-            "CostCode": v.get("cost_code"),
-            "TimeSpent": hours_to_hhmm(v.get("regular_hours")),
-            "Overtime": hours_to_hhmm(overtime) if overtime else None,
-        }
 
     # health ----------------------------------------------------------------------
     def _probe(self) -> None:
