@@ -141,6 +141,12 @@ def create_sage300_db(path: str | Path, style: Style = "module") -> Path:
             for table, columns in table_parts(logical, style):
                 body = ", ".join(f'"{c}" {types[logical][c]}' for c in columns)
                 db.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({body})')
+                # Timberline files are keyed on these; the import run looks them up.
+                keys = [c for c in ("Job", "Customer", "Employee") if c in columns][:1]
+                if keys:
+                    db.execute(
+                        f'CREATE INDEX IF NOT EXISTS "ix_{table}" ON "{table}" ("{keys[0]}")'
+                    )
     db.close()
     return path
 

@@ -58,10 +58,24 @@ __all__ = [
 
 
 def create_vista_db(url: str | Engine) -> Engine:
-    """Create the Vista tables (if missing) and return an engine on them."""
+    """Create the Vista tables (if missing) and return an engine on them.
+
+    A SQLite stand-in runs in WAL mode with ``synchronous=NORMAL``: a commit does
+    not wait for the disk, as SQL Server's log writer would not make a test wait.
+    """
     engine = sa.create_engine(url) if isinstance(url, str) else url
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        engine.dispose()
     metadata.create_all(engine)
     return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def _ar_closed(conn: Connection, co: int) -> date | None:

@@ -89,6 +89,10 @@ class ImportLedger:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / LEDGER_NAME
         self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        # WAL: a reader (the console) never blocks apply; NORMAL: a commit survives a
+        # crash of PixisSync; a power cut can lose the last ones, with the unsynced file tail.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
