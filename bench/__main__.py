@@ -6,7 +6,11 @@ import importlib
 import sys
 
 # name -> module with a ``main(argv) -> int``; add an entry per benchmark.
-BENCHMARKS = {"matching": "bench.matching.run", "rest": "bench.rest_bench"}
+BENCHMARKS = {
+    "matching": "bench.matching.run",
+    "rest": "bench.rest_bench",
+    "erp_db": "bench.erp_db_bench",
+}
 
 
 def main(argv: list[str]) -> int:
