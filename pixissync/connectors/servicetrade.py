@@ -19,7 +19,8 @@ Mapping decisions (ServiceTrade → canonical):
 
 Incremental pulls pass ``updatedAfter`` in Unix seconds. Writes: AR status
 write-back with ``PUT /invoice/{id}`` (``status=paid``), and payments with
-``POST /payment`` carrying our reference in ``externalId`` (looked up first).
+``POST /payment`` carrying our reference in ``externalId`` (looked up first;
+the payment resource's exact fields are not in the public description [I]).
 Auth: OAuth2 client credentials (or refresh token) when given, else the
 legacy session login (``POST /api/auth`` → ``PHPSESSID``).
 """
