@@ -17,6 +17,7 @@ read through the SQLite3 ODBC driver.
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
 import time
 import uuid
@@ -56,7 +57,7 @@ def _timed(label: str, action: Callable[[], Any]) -> tuple[Any, float]:
 def full_read(connector: Connector) -> None:
     total_rows, start = 0, time.perf_counter()
     for entity in sorted(connector.pulls):
-        frame, _ = _timed(f"pull {entity}", lambda e=entity: connector.pull(e))
+        frame, _ = _timed(f"pull {entity}", functools.partial(connector.pull, entity))
         total_rows += frame.height
     seconds = time.perf_counter() - start
     print(f"  full read: {total_rows} rows in {seconds:.2f} s ({total_rows / seconds:,.0f} rows/s)")
