@@ -51,11 +51,13 @@ def page_of(batch: BatchSummary, flt: ProposalFilter) -> tuple[list[StoredPropos
         else 50
     )
     kwargs = flt.store_kwargs()
-    _, total = _data.proposal_page(batch.id, kwargs, 0, 1)
-    pages = max(1, -(-total // size))
-    page = int(st.session_state.get("review_page", 1) or 1)
-    page = min(max(page, 1), pages)
+    page = max(int(st.session_state.get("review_page", 1) or 1), 1)
     proposals, total = _data.proposal_page(batch.id, kwargs, (page - 1) * size, size)
+    pages = max(1, -(-total // size))
+    if page > pages:
+        # The filter shrank the result below the page the user was on: show the last page.
+        page = pages
+        proposals, total = _data.proposal_page(batch.id, kwargs, (page - 1) * size, size)
     view = f"{batch.id}|{sorted(kwargs.items())}|{page}|{size}|{_data.rev()}"
     sig = hashlib.sha1(view.encode()).hexdigest()[:10]
     return proposals, total, sig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from console_support import signed_in, texts
 from streamlit.testing.v1 import AppTest
 
@@ -145,3 +147,25 @@ def test_only_an_admin_sees_apply(home: object) -> None:
     assert not [b for b in at.button if b.key == "review_apply"]
     at = signed_in("ann", "review")
     assert [b for b in at.button if b.key == "review_apply"]
+
+
+def test_paging_is_server_side_and_a_narrower_filter_lands_on_its_last_page(
+    home: object, store: Store
+) -> None:
+    from console_support import customer_batch
+
+    big = store.save_batch(None, "customers", customer_batch(120))  # 123 proposals
+    at = signed_in("rev", "review")
+    assert at.selectbox(key="review_batch").value == big
+    _, ids = _table(at)
+    assert len(ids) == 50
+    assert "123 proposal(s) match · 3 page(s)" in texts(at)
+    pager: Any = at.get("pagination")[0]
+    pager.select(3).run()
+    _, ids = _table(at)
+    page, _ = store.proposals(big, offset=100, limit=50)
+    assert ids == [p.id for p in page]
+    at.multiselect(key="review_action").select("update").run()
+    _, ids = _table(at)
+    assert len(ids) == 1
+    assert "1 proposal(s) match · 1 page(s)" in texts(at)
