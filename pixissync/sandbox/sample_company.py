@@ -120,7 +120,60 @@ def write(sample: Sample, out: Path) -> list[Path]:
         json.dumps(sample.manifest, indent=1, sort_keys=False) + "\n", encoding="utf-8"
     )
     written.append(manifest)
+    readme = out / "README.md"
+    readme.write_text(_readme(sample.manifest), encoding="utf-8")
+    written.append(readme)
     return written
+
+
+KIND_MEANING = {
+    "customer_spelled_differently": "same customer, the ERP spells the name differently (`how`)",
+    "erp_duplicate_customer": "one real customer entered two or three times in the ERP",
+    "customer_only_in_field": "new customer the ERP has not seen (create)",
+    "field_value_too_long": "field-only customer whose name exceeds Sage's 50 characters",
+    "job_only_in_field": "new job (for a new or an existing customer)",
+    "invoice_st_prefix": 'field number "ST-10422", ERP number "10422"',
+    "invoice_amount_difference": "open invoice whose total differs (one line changed)",
+    "invoice_date_difference": "open invoice dated a few days apart",
+    "invoice_posted_in_erp": "posted invoice changed in the field (credit-memo exception)",
+    "invoice_only_in_field": "new invoice on an existing job (create)",
+    "payment_only_in_erp": "payment Sage received that the field system lacks (write back)",
+    "employee_only_in_field": "new hire the ERP payroll lacks",
+    "time_entry_unknown_cost_code": "time on a cost code the ERP lacks",
+    "time_entry_unknown_employee": "time by an employee the ERP lacks",
+    "time_entry_only_in_field": "time not yet posted to the ERP (create)",
+    "invalid_field_row": "bad value in the field export that conform() must quarantine",
+}
+
+
+def _readme(manifest: dict[str, Any]) -> str:
+    """A short guide to the generated folder (written by the script, not by hand)."""
+    counts = manifest["counts"]
+    lines = [
+        "# Sample company (generated — do not edit)",
+        "",
+        f"{manifest['company']}. Made by `python -m pixissync.sandbox.sample_company "
+        f"--out data/samples --seed {manifest['seed']}`; the same seed gives the same bytes.",
+        "",
+        "- `field/<entity>.csv` — the field system's export in canonical columns "
+        "(`pixissync/model.py`).",
+        "- `sage100c/<table>.csv` — the same company in Sage 100 Contractor tables "
+        "(`pixissync/connectors/sage100c/schema.py`); load with "
+        "`pixissync.sandbox.sage100c_db.build_sage100c_db`.",
+        "- `manifest.json` — every planted item: kind, entity, ids on each side, details.",
+        "",
+        "| file | rows |",
+        "|---|---|",
+    ]
+    for side in ("field", "sage100c"):
+        lines += [f"| {side}/{name}.csv | {n:,} |" for name, n in counts[side].items()]
+    lines += ["", "| planted kind | count | meaning |", "|---|---|---|"]
+    lines += [
+        f"| {kind} | {n} | {KIND_MEANING.get(kind, '')} |" for kind, n in counts["kinds"].items()
+    ]
+    lines += ["", "Conventions:", ""]
+    lines += [f"- {text}" for text in manifest["notes"].values()]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,7 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
     assert main(["--out", str(tmp_path / "a"), "--seed", "11", "--scale", "0.04"]) == 0
     write(generate(seed=11, scale=0.04), tmp_path / "b")
     names = _files(tmp_path / "a")
-    assert names == _files(tmp_path / "b") and len(names) == 19
+    assert names == _files(tmp_path / "b") and len(names) == 20
     _, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", names, shallow=False)
     assert (mismatch, errors) == ([], [])
     write(generate(seed=12, scale=0.04), tmp_path / "c")
