@@ -84,6 +84,17 @@ def entities(n: int, rng: random.Random) -> list[Customer]:
     out: list[Customer] = []
     # A brand's site numbers are unique across its chain, however often it is drawn.
     free_sites: dict[str, list[int]] = {}
+    taken: set[str] = set()
+    corporate: dict[str, tuple[str | None, str, bool]] = {}
+
+    def domain_of(stem: str, city: str) -> str:
+        # A domain belongs to one company: a namesake elsewhere gets its own.
+        domain = f"{stem}.com"
+        if domain in taken:
+            domain = f"{stem}{city.lower().replace(' ', '')[:6]}{rng.randint(1, 99)}.com"
+        taken.add(domain)
+        return domain
+
     while len(out) < n:
         roll = rng.random()
         eid = f"E{len(out):07d}"
@@ -118,11 +129,15 @@ def entities(n: int, rng: random.Random) -> list[Customer]:
                 if rng.random() < 0.3
                 else f"{rng.choice(V.PLACES)} {rng.choice(V.CHAIN_TYPES)}"
             )
-            if brand not in free_sites:
+            if brand not in free_sites:  # a brand drawn again is the same chain
                 free_sites[brand] = rng.sample(range(1, 2000), 1999)
-            corporate_phone = _phone(rng) if rng.random() < 0.6 else None
-            domain = "".join(c for c in brand.lower() if c.isalnum()) + ".com"
-            corporate_email = f"ap@{domain}" if rng.random() < 0.7 else None
+                corporate[brand] = (
+                    _phone(rng) if rng.random() < 0.6 else None,
+                    domain_of("".join(c for c in brand.lower() if c.isalnum()), brand),
+                    rng.random() < 0.7,
+                )
+            corporate_phone, domain, shared_mail = corporate[brand]
+            corporate_email = f"ap@{domain}" if shared_mail else None
             count = min(rng.randint(2, 12), len(free_sites[brand]))
             for site in [free_sites[brand].pop() for _ in range(count)]:
                 house, street, suf, unit, city, state, z = _address(rng)
@@ -166,13 +181,13 @@ def entities(n: int, rng: random.Random) -> list[Customer]:
                         state,
                         z,
                         phone,
-                        f"office@{stem}.com",
+                        f"office@{domain_of(stem, city)}",
                     )
                 )
         else:
             name, stem = _business_name(rng)
             house, street, suf, unit, city, state, z = _address(rng)
-            mail = f"{rng.choice(['ap', 'billing', 'office', 'info'])}@{stem}.com"
+            mail = f"{rng.choice(['ap', 'billing', 'office', 'info'])}@{domain_of(stem, city)}"
             out.append(
                 Customer(
                     eid,

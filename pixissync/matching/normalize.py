@@ -20,6 +20,7 @@ from pixissync.matching.words import (
     LEGAL_FORMS,
     LEGAL_PHRASES,
     NICKNAMES,
+    PLACE_WORDS,
     PERSON_TITLES,
     STREET_WORDS,
     TRADE_TERMS,
@@ -92,6 +93,11 @@ def trade_words(expr: pl.Expr) -> pl.Expr:
     pattern = r"\b(" + "|".join(sorted(TRADE_TERMS, key=len, reverse=True)) + r")\b"
     found = expr.str.extract_all(pattern).list.unique().list.sort().list.join(" ")
     return _null_if_empty(found)
+
+
+def place_name(expr: pl.Expr) -> pl.Expr:
+    """A city name: ``text`` plus "St."/"Mt."/"Ft." spelled out ("St. Louis" = "Saint Louis")."""
+    return _null_if_empty(_map_words(text(expr), PLACE_WORDS))
 
 
 def name_numbers(expr: pl.Expr) -> pl.Expr:
@@ -216,6 +222,7 @@ NORMALIZERS: Final[dict[str, Normalizer]] = {
     "company_core": company_core,
     "drop_legal_form": drop_legal_form,
     "name_numbers": name_numbers,
+    "place_name": place_name,
     "trade_words": trade_words,
     "street_address": street_address,
     "street_line": street_line,

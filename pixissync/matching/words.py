@@ -277,3 +277,19 @@ FREE_MAIL: Final = (
     "verizon.net",
     "me.com",
 )
+
+# City names: abbreviations spelled out so "St. Louis" and "Saint Louis" agree.
+PLACE_WORDS: Final[dict[str, str]] = {
+    "st": "saint",
+    "ste": "sainte",
+    "mt": "mount",
+    "ft": "fort",
+    "pt": "point",
+    "n": "north",
+    "s": "south",
+    "e": "east",
+    "w": "west",
+    "hts": "heights",
+    "spgs": "springs",
+    "twp": "township",
+}

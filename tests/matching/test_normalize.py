@@ -93,6 +93,8 @@ def _run(normalizer: str, value: str | None) -> str | None:
         ("upper", " e12 ", "E12"),
         ("trim", "  x ", "x"),
         ("text", "Joe's  Pizza & Subs!", "joes pizza and subs"),
+        ("place_name", "St. Louis", "saint louis"),
+        ("place_name", "MT VERNON", "mount vernon"),
         ("reference_id", "pxs:servicetrade:customer:ST100", "ST100"),
         ("reference_id", "ST100", None),
     ],
