@@ -26,6 +26,18 @@ APPROVABLE: Final = ("pending", "rejected", "blocked", "failed")
 REJECTABLE: Final = ("pending", "approved", "blocked", "failed")
 EDITABLE: Final = ("pending", "approved", "blocked", "failed", "rejected")
 ID_CHUNK: Final = 1_000
+_DECISION_COLUMNS: Final = (
+    "id",
+    "batch_id",
+    "entity",
+    "action",
+    "status",
+    "version",
+    "source_system",
+    "source_id",
+    "target_system",
+    "target_id",
+)
 
 
 class ReviewMixin(BatchesMixin):
@@ -202,24 +214,68 @@ class ReviewMixin(BatchesMixin):
             ):
                 raise NotFound(f"batch {batch_id} does not exist")
             # FOR UPDATE holds the rows on PostgreSQL; SQLite's BEGIN IMMEDIATE already did.
-            chosen = list(
+            # Only the narrow columns: a bulk decision over 50k rows must not parse JSON.
+            chosen = (
                 conn.execute(
-                    sa.select(P).where(*where).order_by(P.c.id).with_for_update()
-                ).mappings()
-            )
-            ids = [r["id"] for r in chosen]
-            for start in range(0, len(ids), ID_CHUNK):
-                conn.execute(
-                    P.update()
-                    .where(P.c.id.in_(ids[start : start + ID_CHUNK]))
-                    .values(
-                        version=P.c.version + 1,
-                        updated_at=t.utcnow(),
-                        **_decision_values(status, user, reason),
-                    )
+                    sa.select(*(P.c[name] for name in _DECISION_COLUMNS))
+                    .where(*where)
+                    .order_by(P.c.id)
+                    .with_for_update()
                 )
-            self._after_decision(conn, chosen, status, user, reason, bulk=dict(filters))
+                .mappings()
+                .all()
+            )
+            if not chosen:
+                return 0
+            now = t.utcnow()
+            verb = "approve" if status == "approved" else "reject"
+            message = (reason or "") + f" (bulk: {to_jsonable(dict(filters))})"
+            # One audit row per proposal, built by the database from the locked rows.
+            conn.execute(
+                t.audit_log.insert().from_select(
+                    [
+                        "at",
+                        "actor",
+                        "action",
+                        "batch_id",
+                        "proposal_id",
+                        "entity",
+                        "before",
+                        "after",
+                        "message",
+                    ],
+                    sa.select(
+                        sa.literal(now, t.UTCDateTime()),
+                        sa.literal(user.name),
+                        sa.literal(verb),
+                        P.c.batch_id,
+                        P.c.id,
+                        P.c.entity,
+                        self._json_object(status=P.c.status, version=P.c.version),
+                        self._json_object(status=sa.literal(status), version=P.c.version + 1),
+                        sa.literal(message),
+                    ).where(*where),
+                )
+            )
+            conn.execute(
+                P.update()
+                .where(*where)
+                .values(
+                    version=P.c.version + 1,
+                    updated_at=now,
+                    **_decision_values(status, user, reason),
+                )
+            )
+            self._remember_pairs(conn, chosen, status, user, reason)
             return len(chosen)
+
+    def _json_object(self, **fields: Any) -> Any:
+        """A JSON object built in SQL (jsonb_build_object / json_object)."""
+        args: list[Any] = []
+        for key, value in fields.items():
+            args += [sa.literal(key), value]
+        fn = sa.func.jsonb_build_object if self.dialect == "postgresql" else sa.func.json_object
+        return fn(*args, type_=t.JSON)
 
     def _after_decision(
         self,
@@ -252,6 +308,13 @@ class ReviewMixin(BatchesMixin):
         ]
         for start in range(0, len(audit), ID_CHUNK * 5):
             conn.execute(t.audit_log.insert(), audit[start : start + ID_CHUNK * 5])
+        self._remember_pairs(conn, rows, status, user, reason)
+
+    def _remember_pairs(
+        self, conn: Connection, rows: Sequence[RowMapping], status: str, user: User, reason: str
+    ) -> None:
+        """Approved or rejected pairings (links) become match / not-a-match decisions."""
+        now = t.utcnow()
         pairs = [
             {
                 "entity": r["entity"],

@@ -19,7 +19,7 @@ def test_fifty_thousand_proposals_save_page_and_filter_quickly(store: Store) -> 
     started = time.perf_counter()
     batch_id = store.save_batch(None, "customers", proposals, snapshot="snap/1")
     saved = time.perf_counter() - started
-    assert saved < 15, f"saving {N} proposals took {saved:.1f}s"
+    assert saved < 20, f"saving {N} proposals took {saved:.1f}s"
 
     summary = store.batch(batch_id)
     assert summary.total == N and summary.snapshot == "snap/1"
