@@ -51,7 +51,11 @@ class _Steps:
     def __call__(self) -> None:
         self.done += 1
         if self.progress is not None:
-            self.progress(min(self.done, self.total), self.total)
+            self.progress(min(self.done, self.total - 1), self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
 
 
 def _decided(
@@ -121,9 +125,9 @@ def link(
     _, not_match = _decided(decisions, "left_id", "right_id", "decisions")
     lfree = lp.join(fixed, left_on=ID, right_on="left_id", how="anti")
     rfree = rp.join(fixed, left_on=ID, right_on="right_id", how="anti")
-    # Blocking works on row numbers of the free records; keep the map back.
-    lfree = lfree.with_columns(pl.col(ROW).alias("__orig")).drop(ROW).with_row_index(ROW)
-    rfree = rfree.with_columns(pl.col(ROW).alias("__orig")).drop(ROW).with_row_index(ROW)
+    # Blocking and scoring work on row numbers of the records still free.
+    lfree = lfree.drop(ROW).with_row_index(ROW)
+    rfree = rfree.drop(ROW).with_row_index(ROW)
     parts = block(lfree, rfree, rules)
     steps.done += len(parts) - 1
     steps()
@@ -151,7 +155,7 @@ def link(
     )
     out = pl.concat([fixed.select(LINK_SCHEMA.keys()), proposed], how="vertical")
     out = out.sort(["score", "left_id", "right_id"], descending=[True, False, False])
-    steps()
+    steps.finish()
     return out.cast(pl.Schema(LINK_SCHEMA))
 
 
@@ -237,7 +241,9 @@ def dedupe(
         proposed group, ``id_a < id_b``; ``group_id`` is the smallest id of the group.
     """
     check_ids(records, rules, "records")
-    steps = _Steps(len(rules.blocking) + 2 * len(rules.comparisons) + 2, progress)
+    steps = _Steps(
+        len(rules.blocking) + len(rules.deterministic) + 2 * len(rules.comparisons) + 2, progress
+    )
     prep = prepare(records, rules)
     ids = prep[ID]
     parts = block(prep, None, rules)
@@ -276,7 +282,7 @@ def dedupe(
     )
     kept = np.flatnonzero(in_group & ok)
     if len(kept) == 0:
-        steps()
+        steps.finish()
         return pl.DataFrame(schema=DEDUPE_SCHEMA)
     ida, idb = ids.gather(pa[kept]), ids.gather(pb[kept])
     swap = (ida > idb).to_numpy()
@@ -302,7 +308,7 @@ def dedupe(
     out = out.with_columns(
         pl.min_horizontal("id_a", "id_b").min().over("group_rep").alias("group_id")
     )
-    steps()
+    steps.finish()
     out = out.select(DEDUPE_SCHEMA.keys()).sort("group_id", "id_a", "id_b")
     return out.cast(pl.Schema(DEDUPE_SCHEMA))
 
