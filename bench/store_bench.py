@@ -134,6 +134,13 @@ def run(db: str, url: str, proposals: list[Proposal], apply_n: int) -> list[tupl
         lambda: store.approve_where(batch, user=ADMIN, action="link", min_score=90),
     )
     rows.append((db, f"  ({approved:,} approved)", 0.0))
+    everything = timed(
+        "approve_where the rest (bulk, audited)",
+        rows,
+        db,
+        lambda: store.approve_where(batch, user=ADMIN),
+    )
+    rows.append((db, f"  ({everything:,} approved)", 0.0))
 
     # Parents are left out so every create is written (a real run resolves them by xref).
     creates = [replace(p, parents={}) for p in proposals if p.action == "create"][:apply_n]

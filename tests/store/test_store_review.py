@@ -91,8 +91,12 @@ def test_bulk_approve_over_a_filter_counts_and_audits(store: Store) -> None:
     assert n == expected
     assert store.batch(batch_id).by_status == {"approved": n, "pending": 30 - n}
     assert store.approve_where(batch_id, user=ALICE, action="update", min_score=10) == 0
-    _, audited = store.audit_log(action="approve")
+    entries, audited = store.audit_log(action="approve", limit=None)
     assert audited == n
+    assert {e.actor for e in entries} == {"alice"}
+    assert all(e.before == {"status": "pending", "version": 1} for e in entries)
+    assert all(e.after == {"status": "approved", "version": 2} for e in entries)
+    assert "bulk" in entries[0].message and "min_score" in entries[0].message
     assert store.reject_where(batch_id, user=BOB, status="approved") == n
 
 
