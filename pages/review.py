@@ -9,6 +9,8 @@ from pages._common import console, export_buttons, require_user
 from pixissync.console.proposals import proposal_table
 from pixissync.console.views import batch_label
 
+EXPORT_LIMIT = 100_000
+
 user = require_user()
 opened = console()
 store = opened.store
@@ -54,7 +56,12 @@ flt = _review_table.filter_bar()
 page, total, sig = _review_table.page_of(batch, flt)
 selected = _review_table.table(page, sig)
 _review_table.pager(total)
-export_buttons(lambda: proposal_table(page), f"batch-{batch.id}-page", key="review_export")
+# Exports hold every proposal matching the filter, not only this page; built on click.
+export_buttons(
+    lambda: proposal_table(store.proposals(batch.id, **flt.store_kwargs(), limit=EXPORT_LIMIT)[0]),
+    f"batch-{batch.id}-proposals",
+    key="review_export",
+)
 
 st.divider()
 act, bulk = st.tabs(["Selected rows", "Everything matching the filter"])

@@ -109,7 +109,9 @@ def _shot(page: Page, name: str) -> None:
 
 def _tick_rows(grid: Locator, rows: list[int]) -> None:
     """Tick row checkboxes in st.dataframe (a canvas grid: click the row-marker column)."""
-    grid.scroll_into_view_if_needed()
+    # Centre the grid so its header row is on screen (it is at most 600 px high).
+    grid.evaluate("e => e.scrollIntoView({block: 'center'})")
+    grid.page.wait_for_timeout(300)
     box = grid.bounding_box()
     assert box is not None
     header = row = 35  # Streamlit's default header and row heights, in CSS pixels
@@ -156,6 +158,11 @@ def test_sign_in_filter_approve_subset_apply_and_erp_gets_exactly_those(
             page.keyboard.press("Escape")
             expect(page.get_by_text(f"{n_creates} proposal(s) match")).to_be_visible()
             _shot(page, "03-filtered-creates")
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Export CSV").first.click()
+            exported = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+            assert exported[0].startswith("id,flow,action,status")
+            assert len(exported) == 1 + n_creates  # every create, not only the page
 
             _tick_rows(page.get_by_test_id("stDataFrame").first, [0, 1, 2])
             expect(page.get_by_text("3 selected", exact=True)).to_be_visible()
