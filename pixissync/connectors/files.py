@@ -10,6 +10,8 @@ update rows in the entity's file, stamping ``external_ref`` with our reference
 and ``updated_at`` with the time of the write; files are replaced atomically
 (write to a temporary file, then rename) so a crash never leaves half a file.
 A payment's ``applications`` are written to ``payment_application``.
+One writer at a time: two processes writing the same folder at once could lose
+a row (apply runs one batch at a time, which is what we rely on).
 """
 
 from __future__ import annotations

@@ -33,6 +33,8 @@ def _respell(rng: random.Random, name: str) -> tuple[str, str]:
     ]
     how, change = rng.choice(options)
     changed = change(name)
+    if how == "ampersand_and" and " & " not in name:
+        how = "suffix_changed"
     if changed == name:
         how, changed = "typo", _typo(rng, name)
     return how, changed
