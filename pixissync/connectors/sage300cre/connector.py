@@ -304,11 +304,17 @@ class Sage300Connector:
 def sage300_connector(**settings: Any) -> Sage300Connector:
     """Registry factory: ``create("sage300cre", data_folder=..., drop_folder=..., ...)``.
 
-    ``sandbox="path/to/company.sqlite"`` reads the stand-in through the SQLite3
-    ODBC driver instead of Timberline Data; with ``auto_import=True`` each import
+    ``sandbox="path/to/company.sqlite"`` (or ``sandbox=True``/``mode="sandbox"`` with
+    ``db_path``) reads the stand-in through the SQLite3 ODBC driver instead of
+    Timberline Data; with ``auto_import=True`` each import
     file is run into the stand-in as soon as it is written (demo and contract tests).
     """
     sandbox = settings.pop("sandbox", None)
+    db_path = settings.pop("db_path", None)
+    if settings.pop("mode", None) == "sandbox" or sandbox is True:
+        sandbox = db_path
+        if not sandbox:
+            raise ConfigError("sage300cre sandbox: set 'db_path' to the stand-in's SQLite file")
     auto_import = bool(settings.pop("auto_import", False))
     if sandbox:
         settings.setdefault("connection_string", f"DRIVER={{SQLite3}};Database={sandbox}")

@@ -402,14 +402,16 @@ def vista_connector(**settings: Any) -> VistaConnector:
     :mod:`pixissync.sandbox.vista_db`, and audit rows are written as Vista's
     triggers would.
     """
-    sandbox = bool(settings.pop("sandbox", False))
+    sandbox = bool(settings.pop("sandbox", False)) or settings.pop("mode", None) == "sandbox"
     procedures: BatchProcedures | None = None
+    engine = settings.pop("engine", None)
     if sandbox:
-        from pixissync.sandbox.vista_db import EmulatedProcedures
+        from pixissync.sandbox.vista_db import EmulatedProcedures, create_vista_db
 
         settings.setdefault("audit_writes", True)
         procedures = EmulatedProcedures()
-    engine = settings.pop("engine", None)
+        if engine is None:
+            engine = create_vista_db(str(settings.get("url", "")))
     today = settings.pop("today", None)
     return VistaConnector(
         VistaSettings(**settings), engine=engine, procedures=procedures, today=today
