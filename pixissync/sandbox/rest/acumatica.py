@@ -18,6 +18,7 @@ auto-numbering does (``C000001``, ``000001``, a GUID for time entries).
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 import time
@@ -32,9 +33,16 @@ from typing import Any
 import polars as pl
 
 from pixissync.sandbox.rest.acumatica_seed import seed_records
+from pixissync.sandbox.rest.acumatica_swagger import swagger
 from pixissync.sandbox.rest.base import Reply, Request, StandIn, utc_now
 
 ENDPOINT = "/entity/Default/24.200.001"
+_EMPTY_EDMX = (
+    b'<?xml version="1.0" encoding="utf-8"?>'
+    b'<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">'
+    b'<edmx:DataServices><Schema Namespace="Default" xmlns="http://docs.oasis-open.org/odata/ns/edm">'
+    b'<EntityContainer Name="Default"/></Schema></edmx:DataServices></edmx:Edmx>'
+)
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,8 @@ class AcumaticaStandIn(StandIn):
         self.route("POST", "/entity/auth/logout", self._logout)
         self.route("POST", "/identity/connect/token", self._token)
         self.route("GET", "/entity", self._endpoints)
+        self.route("GET", f"{ENDPOINT}/swagger.json", lambda req: Reply(200, swagger()))
+        self.route("GET", r"/t/(?P<tenant>[^/]+)/api/odata/gi/\$metadata", self._gi_metadata)
         names = "|".join(ENTITIES)
         self.route("GET", f"{ENDPOINT}/(?P<entity>{names})", self._list)
         self.route("GET", f"{ENDPOINT}/(?P<entity>{names})/(?P<key>[^/]+(?:/[^/]+)*)", self._get)
@@ -280,6 +290,14 @@ class AcumaticaStandIn(StandIn):
         self.logins += 1
         return Reply(200, {"access_token": token, "expires_in": 3600, "token_type": "Bearer"})
 
+    def _gi_metadata(self, req: Request) -> Reply:
+        """The OData description of generic inquiries (Basic auth): none are published."""
+        name, password, tenant = self.credentials
+        expected = "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode()
+        if req.header("Authorization") != expected or req.match["tenant"] != tenant:
+            return Reply(401, {"message": "Authorization has been denied for this request."})
+        return Reply(200, raw=_EMPTY_EDMX, content_type="application/xml")
+
     def _logout(self, req: Request) -> Reply:
         token = _cookie(req, ".ASPXAUTH")
         if token in self.sessions:
@@ -352,10 +370,20 @@ class AcumaticaStandIn(StandIn):
         return Reply(404, {"message": f"No entity satisfies the condition: {req.match['key']}"})
 
     def _parse_filter(self, text: str) -> list[tuple[str, str, Any]]:
-        if not text.strip():
+        """Comparisons joined by ``and`` (parentheses allowed); ``or`` is refused."""
+        # Drop grouping parentheses outside quoted literals: with ``and`` only they
+        # do not change the meaning (clients such as easy-acumatica always add them).
+        plain, quoted = [], False
+        for char in text:
+            if char == "'":
+                quoted = not quoted
+            if quoted or char not in "()":
+                plain.append(char)
+        text = "".join(plain).strip()
+        if not text:
             return []
         out = []
-        for clause in re.split(r"\s+and\s+", text.strip()):
+        for clause in _split_and(text):
             m = _CLAUSE.match(clause)
             if m is None:
                 raise ValueError(f"unsupported $filter clause: {clause!r}")
@@ -446,6 +474,23 @@ class AcumaticaStandIn(StandIn):
 
 def _field(record: dict[str, Any], name: str) -> Any:
     return record.get(name)
+
+
+def _split_and(text: str) -> list[str]:
+    """Split on `` and `` outside quoted literals."""
+    parts, current, quoted, i = [], "", False, 0
+    while i < len(text):
+        if text[i] == "'":
+            quoted = not quoted
+        if not quoted and text[i : i + 5].lower() == " and ":
+            parts.append(current)
+            current, i = "", i + 5
+            continue
+        if not quoted and text[i : i + 4].lower() == " or ":
+            raise ValueError("$filter with 'or' is not supported by the stand-in")
+        current += text[i]
+        i += 1
+    return [*parts, current]
 
 
 def _keys(definition: EntityDef, record: dict[str, Any]) -> str:

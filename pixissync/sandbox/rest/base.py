@@ -62,6 +62,8 @@ class Reply:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     cookies: list[str] = field(default_factory=list)
+    raw: bytes | None = None  # a non-JSON body (e.g. OData XML), sent as is
+    content_type: str = "application/json; charset=utf-8"
 
 
 class Faults:
@@ -255,10 +257,13 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
             if fault == "drop_after":
                 self._drop()
                 return
-            payload = b"" if reply.body is None else to_json(reply.body)
+            if reply.raw is not None:
+                payload = reply.raw
+            else:
+                payload = b"" if reply.body is None else to_json(reply.body)
             self.send_response(reply.status)
             if payload:
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(payload)))
             for key, value in reply.headers.items():
                 self.send_header(key, value)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
+from easy_acumatica import AcumaticaClient
+from easy_acumatica.odata import F, QueryOptions
 from rest_seed import FAST
 
 from pixissync.connectors.acumatica import AcumaticaConnector
@@ -234,3 +237,27 @@ def test_oauth2_connected_application_signs_in_and_renews_on_401(
     [result] = wrong.check()
     assert not result.ok and "invalid_client" in result.detail
     wrong.close()
+
+
+def test_the_easy_acumatica_client_works_unchanged_against_the_stand_in(
+    acumatica: AcumaticaStandIn, tmp_path: Path
+) -> None:
+    client = AcumaticaClient(
+        base_url=acumatica.url,
+        username="admin",
+        password="sandbox-password",
+        tenant="Company",
+        auto_load_env=False,
+        cache_dir=tmp_path,
+    )
+    # It built its services from our swagger.json and reads through them.
+    assert len(client.customer.get_list()) == 5
+    found = client.customer.get_list(options=QueryOptions(filter=F.CustomerName == "Cary Dental"))
+    assert [c["CustomerID"]["value"] for c in found] == ["102"]
+    acumatica.expire_sessions()  # idle logout: it signs in again by itself
+    created = client.customer.put_entity(client.models.Customer(CustomerName="Via easy-acumatica"))
+    assert created["CustomerID"]["value"] == "C000001"
+    assert acumatica.lookup("Customer", CustomerName="Via easy-acumatica") is not None
+    client.logout()
+    assert acumatica.sessions == set()
+    client.close()
