@@ -144,6 +144,7 @@ STREET_WORDS: Final[dict[str, str]] = {
     "aven": "ave",
     "boulevard": "blvd",
     "boul": "blvd",
+    "blv": "blvd",
     "road": "rd",
     "drive": "dr",
     "drv": "dr",
