@@ -5,7 +5,8 @@ digits, 5-digit ZIP, house number split off), block on several keys, compare
 each field with graded levels and term-frequency adjustment on names, estimate
 lambda from deterministic rules, u by random sampling, m by EM on two blocking
 rules (not on phone: chain sites share a corporate phone, and EM trained there
-learns that different sites match), and apply the same one-to-one assignment PixisSync uses to its output.
+learns that different sites match), and apply the same one-to-one assignment
+PixisSync uses to its output.
 """
 
 from __future__ import annotations
