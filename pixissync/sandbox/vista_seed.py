@@ -429,6 +429,7 @@ def _payments(
     out: dict[str, str] = {}
     heads, lines = [], []
     last: dict[date, int] = {}
+    batches: dict[date, int] = {}
     for r in pays.sort("payment_date", "payment_id").iter_rows(named=True):
         customer = maps["customer"].get(r["customer_id"] or "")
         if customer is None:
@@ -445,6 +446,10 @@ def _payments(
             )
         last[mth] += 1
         trans = last[mth]
+        # One posted "AR Receipt" batch per deposit day, as the cash clerk posts them.
+        day = r["payment_date"]
+        if day not in batches:
+            batches[day] = _posted_batch(conn, co, mth, "AR Receipt", "ARBH", day)
         heads.append(
             {
                 "ARCo": co,
@@ -456,6 +461,7 @@ def _payments(
                 "CheckNo": (r["reference"] or "")[:10] or None,
                 "TransDate": r["payment_date"],
                 "Paid": r["amount"],
+                "BatchId": batches[day],
                 "udPixisRef": r["external_ref"],
             }
         )

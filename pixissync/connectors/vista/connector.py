@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pixissync.connectors.base import Change, CheckResult, PushResult
-from pixissync.connectors.vista import reader, writer
+from pixissync.connectors.vista import batch_writes, reader, writer
 from pixissync.connectors.vista.batches import (
     OUR_MARK,
     STATUS_WORDS,
@@ -233,9 +233,9 @@ class VistaConnector:
             case ("job", "update"):
                 return writer.update_job(conn, s, change)
             case ("invoice", "create"):
-                return writer.add_invoice(conn, s, change, today)
+                return batch_writes.add_invoice(conn, s, change, today)
             case ("time_entry", "create"):
-                return writer.add_timecard(conn, s, change, today)
+                return batch_writes.add_timecard(conn, s, change, today)
         raise PermanentError(
             f"vista cannot {change.action} a {change.entity}: posted AR and payroll "
             "transactions are changed in Vista by a reversing batch, not by an update"

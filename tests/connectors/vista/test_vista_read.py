@@ -8,6 +8,7 @@ from decimal import Decimal
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from test_vista_write import INVOICE, TIME
 from vista_sql import SqlServerCompiler
 
 from pixissync.connectors.base import Change
@@ -99,10 +100,16 @@ def test_every_statement_of_a_session_compiles_for_sql_server(
     for entity in sorted(vista.pulls):
         vista.pull(entity)
     vista.push(Change("customer", "create", "pxs:t:customer:9", "k9", {"name": "Fenwick Labs"}))
+    vista.push(INVOICE)
+    vista.push(TIME)
+    vista.find("time_entry", TIME.reference)
     vista.check()
     assert len(sql_server.compiled) > 20
     for sql in sql_server.compiled:
         assert "LIMIT" not in sql and "strftime" not in sql.lower(), sql
+    # Batch writes claim the batch with a guarded UPDATE and release it the same way.
+    assert any(q.startswith("UPDATE [bHQBC] SET [InUseBy]") for q in sql_server.compiled)
+    assert any(q.startswith("INSERT INTO [bPRTB]") for q in sql_server.compiled)
 
 
 def test_ambiguous_reference_is_refused(vista: VistaConnector, seeded: Engine) -> None:
