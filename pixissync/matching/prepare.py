@@ -29,11 +29,13 @@ def _source_expr(field: Field) -> pl.Expr:
 def _derive(base: pl.DataFrame, fields: tuple[Field, ...]) -> pl.DataFrame:
     """Add every derived field, one normaliser step at a time.
 
-    Each step is materialised and shared: ``name_core`` = company_name then
-    drop_legal_form reuses the ``company_name`` column other fields computed,
-    and no step's input expression is evaluated twice.
+    Returns only the derived fields, in declaration order. Each step is
+    materialised and shared: ``name_core`` = company_name then drop_legal_form
+    reuses the ``company_name`` column other fields computed, and no step's
+    input expression is evaluated twice.
     """
     done: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+    final: dict[str, str] = {}
     frame = base
     for field in fields:
         steps = field.normalize
@@ -49,8 +51,9 @@ def _derive(base: pl.DataFrame, fields: tuple[Field, ...]) -> pl.DataFrame:
             name = f"__{field.name}__{i + 1}"
             frame = frame.with_columns(normalize.resolve(steps[i])(pl.col(current)).alias(name))
             done[(field.columns, steps[: i + 1])] = current = name
-        frame = frame.with_columns(pl.col(current).alias(field.name))
-    return frame
+        # Kept under its working name: a field may share a source column's name.
+        final[field.name] = current
+    return frame.select(*(pl.col(col).alias(name) for name, col in final.items()))
 
 
 def check_ids(frame: pl.DataFrame, rules: RuleSet, what: str) -> None:
@@ -84,9 +87,8 @@ def prepare(frame: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
         pl.lit(None, dtype=canonical[c]).alias(c) for c in sorted(needed) if c not in frame.columns
     ]
     base = frame.with_columns(missing) if missing else frame
-    derived = _derive(base, rules.fields)
-    names = [f.name for f in rules.fields]
-    out = derived.select(pl.col(rules.id_column).cast(pl.String).alias(ID), *names)
+    ids = base.select(pl.col(rules.id_column).cast(pl.String).alias(ID))
+    out = pl.concat([ids, _derive(base, rules.fields)], how="horizontal")
     # Rows in id order: ties are then broken the same way whatever the input order.
     return out.sort(ID).with_row_index(ROW)
 

@@ -132,11 +132,12 @@ class _Reader:
     def fail(self, path: str, problem: str) -> RuleFileError:
         return RuleFileError(self.source, path, problem)
 
-    def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
+    def mapping(self, value: Any, path: str, allowed: set[str] | None) -> dict[str, Any]:
+        """``value`` as a mapping; ``allowed`` None accepts any key (names chosen by the user)."""
         if not isinstance(value, dict):
             raise self.fail(path, f"expected a mapping, got {type(value).__name__}")
         for key in value:
-            if key not in allowed:
+            if allowed is not None and key not in allowed:
                 raise self.fail(
                     f"{path}.{key}" if path else str(key),
                     f"unknown key; allowed: {', '.join(sorted(allowed))}",
@@ -215,10 +216,10 @@ def parse_rules(data: Any, *, source: str = "<rules>") -> RuleSet:
         raise r.fail("id", f"unknown field {id_column!r} for {entity}")
 
     fields: dict[str, Field] = {}
-    for name, spec in r.mapping(
-        r.required(top, "fields", ""), "fields", set(top["fields"])
-    ).items():
+    for name, spec in r.mapping(r.required(top, "fields", ""), "fields", None).items():
         path = f"fields.{name}"
+        if not isinstance(name, str) or not name.isidentifier() or name.startswith("__"):
+            raise r.fail(path, "a field name is letters, digits and _ and cannot start with __")
         body = r.mapping(spec, path, {"from", "normalize"})
         sources = body.get("from", name)
         src = tuple(sources) if isinstance(sources, list) else (sources,)

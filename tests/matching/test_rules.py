@@ -86,6 +86,10 @@ def _broken(change: str) -> object:
         data["blocking"].append(["zip"])
     elif change == "missing thresholds":
         del data["thresholds"]
+    elif change == "fields as a list":
+        data["fields"] = [{"name_core": {"from": "name"}}]
+    elif change == "reserved field name":
+        data["fields"]["__row"] = {"from": "name"}
     return data
 
 
@@ -103,6 +107,8 @@ def _broken(change: str) -> object:
         ("unknown level kind", "comparisons[0].levels[2].is", "unknown level 'similar'"),
         ("blocking on undeclared field", "blocking[2][0]", "unknown field 'zip'"),
         ("missing thresholds", "thresholds", "is required"),
+        ("fields as a list", "fields", "expected a mapping"),
+        ("reserved field name", "fields.__row", "cannot start with __"),
     ],
 )
 def test_bad_rule_file_names_file_key_path_and_problem(
