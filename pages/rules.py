@@ -63,7 +63,7 @@ st.caption(f"Snapshot of batch #{batch.id} ({batch.created_at:%Y-%m-%d %H:%M} UT
 
 @st.cache_data(ttl=600, show_spinner="Matching the snapshot…")
 def _pairs(snapshot: str, flow_name: str, rules_file: str, mtime: float) -> pl.DataFrame | None:
-    return tryout.tryout(opened.store, flows[flow_name], load_rules(rules_file), snapshot)
+    return tryout.tryout(opened.store, flows[flow_name], load_rules(rules_file), snapshot, flows)
 
 
 if st.button("Run the try-out", key="rules_tryout", type="primary"):

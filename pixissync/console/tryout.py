@@ -7,15 +7,21 @@ a batch (its snapshot), then shows how the pairs would split at any threshold:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import sqlalchemy as sa
 
+from pixissync.apply import PARENT_ENTITY
 from pixissync.flows import Flow
 from pixissync.matching import RuleSet, link
+from pixissync.plan import translate_parents
 from pixissync.store import Store
+from pixissync.store import schema as t
+
+P = t.proposals
 
 
 def _scorers(level: Any) -> str | None:
@@ -76,8 +82,60 @@ def snapshot_frames(snapshot: str | Path, flow: Flow) -> tuple[pl.DataFrame, pl.
     return pl.read_parquet(left), pl.read_parquet(right)
 
 
-def tryout(store: Store, flow: Flow, rules: RuleSet, snapshot: str | Path) -> pl.DataFrame | None:
-    """Pairs the rules find on the snapshot (with reviewers' decisions and known links).
+def parent_links(store: Store, flow: Flow, flows: Mapping[str, Flow]) -> dict[str, pl.DataFrame]:
+    """Each parent key's links as the sync saw them: xrefs plus the parent batch's pairings.
+
+    A first sync matches children under parents that are only proposed to be
+    linked (``known``/``auto`` pairings of the parent flow's latest batch), so the
+    try-out does the same; rejected pairings are left out.
+    """
+    out: dict[str, pl.DataFrame] = {}
+    for column, parent_flow in flow.parents.items():
+        entity = PARENT_ENTITY.get(column)
+        if entity is None:
+            continue
+        frames = [
+            store.xrefs(entity, flow.source, flow.target),
+            store.xrefs(entity, flow.target, flow.source).select(
+                pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id")
+            ),
+        ]
+        parent = flows.get(parent_flow)
+        batch = next(iter(store.batches(flow=parent_flow)), None) if parent else None
+        if parent is not None and batch is not None:
+            frames.append(_pairings(store, batch.id, reverse=parent.source != flow.source))
+        out[column] = pl.concat(frames).unique("source_id", keep="first", maintain_order=True)
+    return out
+
+
+def _pairings(store: Store, batch_id: int, *, reverse: bool) -> pl.DataFrame:
+    query = sa.select(P.c.source_id, P.c.target_id).where(
+        P.c.batch_id == batch_id,
+        P.c.action.in_(["link", "update"]),
+        P.c.decision.in_(["known", "auto"]),
+        P.c.status != "rejected",
+        P.c.target_id.is_not(None),
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    left, right = ("target_id", "source_id") if reverse else ("source_id", "target_id")
+    return pl.DataFrame(
+        {left: [r[0] for r in rows], right: [r[1] for r in rows]},
+        schema={left: pl.String, right: pl.String},
+    ).select("source_id", "target_id")
+
+
+def tryout(
+    store: Store,
+    flow: Flow,
+    rules: RuleSet,
+    snapshot: str | Path,
+    flows: Mapping[str, Flow] | None = None,
+) -> pl.DataFrame | None:
+    """Pairs the rules find on the snapshot, matched the way the sync matches.
+
+    Parent keys are translated through the parents' links, and known links and
+    reviewers' decisions are honoured.
 
     Returns:
         ``left_id, right_id, score, decision, explanation`` or None without a snapshot.
@@ -86,6 +144,8 @@ def tryout(store: Store, flow: Flow, rules: RuleSet, snapshot: str | Path) -> pl
     if frames is None:
         return None
     left, right = frames
+    parents = parent_links(store, flow, flows or {})
+    left = translate_parents(left, parents).drop([f"{c}__source" for c in parents], strict=False)
     known = store.xrefs(flow.entity, flow.source, flow.target).rename(
         {"source_id": "left_id", "target_id": "right_id"}
     )

@@ -51,12 +51,12 @@ def store(home: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The lead's demo home (sample company, sandbox ERP) with a customers batch."""
+    """The demo home (sample company, sandbox ERP) with customers and jobs batches."""
     from pixissync.demo import build_demo_home
     from pixissync.sync import sync
 
     folder = tmp_path_factory.mktemp("demo") / "home"
     home = build_demo_home(folder)
-    sync(home, ["customers"], trigger="test")
+    sync(home, ["customers", "jobs"], trigger="test")
     home.close()
     return folder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from console_support import signed_in, texts
 
@@ -102,3 +103,29 @@ def test_connections_health_check_and_last_pull(
     at.button(key="connections_check_erp").click().run()
     assert not at.exception
     assert any(str(s.value).startswith("erp · ") for s in at.success)
+
+
+def test_try_out_matches_children_under_their_parents_like_the_sync(demo_home: Path) -> None:
+    store = Store(f"sqlite:///{demo_home / 'state.db'}")
+    flow = DEFAULT_FLOWS["jobs"]
+    batch = store.batches(flow="jobs")[0]
+    rules = load_rules(rules_path(flow.rules))
+    pairs = tryout.tryout(store, flow, rules, str(batch.snapshot), DEFAULT_FLOWS)
+    assert pairs is not None
+    proposed, n_links = store.proposals(batch.id, action="link", limit=None)
+    assert n_links > 0
+
+    def reasons(frame: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
+        rows = frame.select("left_id", "right_id", "explanation").iter_rows()
+        return {(left, right): list(why) for left, right, why in rows}
+
+    # The try-out explains each pair exactly as the sync did when it proposed it.
+    tried = reasons(pairs)
+    for p in proposed:
+        assert tried[(p.source_id, p.target_id)] == p.explanation
+    # Without the customer links, a job's customer cannot be compared the same way.
+    without_parents = tryout.tryout(store, flow, rules, str(batch.snapshot), {})
+    assert without_parents is not None
+    blind = reasons(without_parents)
+    assert any(blind.get((p.source_id, p.target_id)) != p.explanation for p in proposed)
+    store.close()
