@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from pixissync.console import auth
 from pixissync.console.exports import to_csv_bytes, to_excel_bytes
@@ -51,9 +52,19 @@ def _open(home_dir: str | None, store_url: str) -> Console:
 
 
 def console() -> Console:
-    """The home and store named by the environment, opened once per process."""
+    """The home and store named by the environment, opened once per process.
+
+    A home or store that cannot be opened stops the page with the reason (a bad
+    ``pixissync.toml``, an unreachable database) instead of a traceback.
+    """
     where = auth.locate()
-    return _open(str(where.home) if where.home else None, where.store_url)
+    try:
+        return _open(str(where.home) if where.home else None, where.store_url)
+    except (PixisSyncError, SQLAlchemyError) as exc:
+        st.error(f"Cannot open the PixisSync home or state store: {exc}", icon=":material/error:")
+        st.caption("Set PIXISSYNC_HOME to a home folder (or run `pixissync demo`).")
+        st.stop()
+        raise  # st.stop() does not return
 
 
 def store() -> Store:

@@ -17,6 +17,12 @@ opened = console()
 hint = demo_login_hint(opened.location.home)
 if hint:
     st.info(f"**Demo sign-in** — {hint}", icon=":material/key:")
+elif not opened.store.users():
+    st.info(
+        "No users yet. Create the first admin with "
+        "`pixissync users add NAME --role admin`, or run `pixissync demo`.",
+        icon=":material/person_add:",
+    )
 
 with st.form("signin_form", border=True):
     name = st.text_input("User name", key="signin_name", autocomplete="username")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from console_support import APP, signed_in, texts
 from streamlit.testing.v1 import AppTest
 
@@ -60,3 +61,25 @@ def test_sign_out_returns_to_sign_in(home: Path) -> None:
     at.sidebar.button(key="app_sign_out").click().run()
     assert "user" not in at.session_state
     assert [t.value for t in at.title] == ["Sign in to PixisSync"]
+
+
+def test_a_new_store_says_how_to_create_the_first_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIXISSYNC_HOME", str(tmp_path))
+    monkeypatch.delenv("PIXISSYNC_DB_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "pixissync users add NAME --role admin" in texts(at)
+
+
+def test_a_broken_home_is_explained_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pixissync.toml").write_text("[connections\\n")
+    monkeypatch.setenv("PIXISSYNC_HOME", str(tmp_path))
+    monkeypatch.delenv("PIXISSYNC_DB_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert any("Cannot open the PixisSync home" in str(e.value) for e in at.error)
+    assert "pixissync.toml" in " ".join(str(e.value) for e in at.error)
