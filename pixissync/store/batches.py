@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pixissync.errors import InputError
-from pixissync.proposal import Proposal, to_jsonable
+from pixissync.proposal import Proposal
 from pixissync.store import schema as t
-from pixissync.store.core import CHUNK, StoreCore, audit_from_row, preflight_json, proposal_from_row
+from pixissync.store.core import (
+    CHUNK,
+    StoreCore,
+    audit_from_row,
+    dumps_json,
+    preflight_json,
+    proposal_from_row,
+)
 from pixissync.store.records import (
     AuditEntry,
     BatchSummary,
@@ -79,12 +86,12 @@ def _proposal_row(batch_id: int, p: Proposal, now: datetime, actor: str) -> dict
         "target_id": None if p.target_id is None else str(p.target_id),
         "reference": p.reference,
         "idempotency_key": p.idempotency_key,
-        "values": to_jsonable(p.values),
-        "diff": to_jsonable(p.diff),
+        "values": p.values,
+        "diff": p.diff,
         "score": p.score,
         "decision": p.decision,
-        "explanation": to_jsonable(p.explanation),
-        "parents": to_jsonable(p.parents),
+        "explanation": p.explanation,
+        "parents": p.parents,
         "depends_on": list(p.depends_on),
         "preflight": preflight_json(p.preflight),
         "has_preflight": bool(p.preflight),
@@ -95,6 +102,34 @@ def _proposal_row(batch_id: int, p: Proposal, now: datetime, actor: str) -> dict
         "updated_at": now,
         "updated_by": actor,
     }
+
+
+_JSON_COLUMNS: Final = frozenset(
+    {"values", "diff", "explanation", "parents", "depends_on", "preflight"}
+)
+
+
+def _copy_proposals(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
+    """Bulk-load proposals with PostgreSQL's COPY (several times faster than INSERT)."""
+    columns = list(_proposal_row(0, _EMPTY, t.utcnow(), ""))
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(f"COPY proposals ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([dumps_json(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns])
+
+
+_EMPTY: Final = Proposal(
+    flow="",
+    entity="",
+    action="create",
+    source_system="",
+    source_id="",
+    target_system="",
+    reference="",
+    idempotency_key="",
+)
 
 
 class BatchesMixin(StoreCore):
@@ -201,11 +236,15 @@ class BatchesMixin(StoreCore):
                     .returning(t.batches.c.id)
                 ).scalar_one()
             )
-            for start in range(0, len(proposals), CHUNK):
-                rows = [
-                    _proposal_row(batch_id, p, now, actor) for p in proposals[start : start + CHUNK]
-                ]
-                conn.execute(P.insert(), rows)
+            if self.dialect == "postgresql":
+                _copy_proposals(conn, (_proposal_row(batch_id, p, now, actor) for p in proposals))
+            else:
+                for start in range(0, len(proposals), CHUNK):
+                    rows = [
+                        _proposal_row(batch_id, p, now, actor)
+                        for p in proposals[start : start + CHUNK]
+                    ]
+                    conn.execute(P.insert(), rows)
             self._audit(
                 conn,
                 actor=actor,

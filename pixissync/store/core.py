@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +61,9 @@ class StoreCore:
         if self.url.get_backend_name() == "sqlite" and self.url.database not in (None, ""):
             Path(self.url.database or "").parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = sa.create_engine(
-            self.url, pool_pre_ping=self.url.get_backend_name() != "sqlite"
+            self.url,
+            pool_pre_ping=self.url.get_backend_name() != "sqlite",
+            json_serializer=dumps_json,
         )
         self.dialect = self.engine.dialect.name
         self._upserts: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
@@ -179,6 +183,29 @@ class StoreCore:
         )
 
 
+def _json_default(value: Any) -> Any:
+    # The same forms as ``to_jsonable``: money and dates as exact strings.
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} {value!r} cannot be stored as JSON")
+
+
+def dumps_json(value: Any) -> str:
+    """JSON for the store's JSON columns; Decimals and dates become exact strings.
+
+    Doing this in the encoder (instead of converting every value first) keeps
+    saving a 100k-proposal batch fast.
+    """
+    return _ENCODER.encode(value)
+
+
+_ENCODER = json.JSONEncoder(default=_json_default, separators=(",", ":"), ensure_ascii=False)
+
+
 def proposal_from_row(row: RowMapping) -> StoredProposal:
     """A :class:`StoredProposal` from a ``proposals`` row."""
     return StoredProposal(
@@ -232,4 +259,7 @@ def audit_from_row(row: RowMapping) -> AuditEntry:
 
 def preflight_json(findings: Sequence[Preflight]) -> list[dict[str, Any]]:
     """Pre-flight findings as JSON-ready dicts."""
-    return [dataclasses.asdict(f) for f in findings]
+    return [
+        {"check": f.check, "field": f.field, "message": f.message, "blocking": f.blocking}
+        for f in findings
+    ]
