@@ -151,9 +151,7 @@ def apply_batch(
         run.sleep = sleep
         run.rng = rng or random.Random()
         run.go(progress)
-        store.set_batch_status(
-            batch_id, "applied" if not (report.failed or report.blocked) else "partly_applied"
-        )
+        store.set_batch_status(batch_id, _batch_status(store.batch(batch_id).by_status))
         store.audit(
             actor=user.name,
             action="apply.batch",
@@ -165,6 +163,16 @@ def apply_batch(
         report.seconds = round(time.perf_counter() - started, 3)
         store.release_flow(lock, owner)
     return report
+
+
+def _batch_status(by_status: Mapping[str, int]) -> str:
+    """``applied`` when nothing is left to decide or write, else ``partly_applied``/``open``."""
+    open_ = sum(
+        by_status.get(s, 0) for s in ("pending", "approved", "applying", "failed", "blocked")
+    )
+    if not open_:
+        return "applied"
+    return "partly_applied" if by_status.get("applied") else "open"
 
 
 def _is_candidate(p: StoredProposal) -> bool:

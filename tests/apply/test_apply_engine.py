@@ -54,10 +54,12 @@ def test_child_of_an_unapproved_parent_is_blocked_then_applied_later(
     assert f"parent proposal {parent.id}" in (child.last_error or "")
     assert "which is pending" in (child.last_error or "")
     assert target.rows() == []
+    assert store.batch(batch_id).status == "open"  # nothing written yet
 
     store.approve([parent.id], user=REVIEWER)
     again = apply_batch(store, batch_id, {"erp": target}, user=ADMIN)
     assert (again.applied, again.blocked) == (2, 0)
+    assert store.batch(batch_id).status == "applied"
     assert target.references() == ["pxs:files:customer:C7", "pxs:files:job:J1"]
 
 
