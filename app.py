@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import PAGES, SIGNIN_PAGE, current_user, show_flash, sign_out
+from pages._common import (
+    PAGES,
+    SIGNIN_PAGE,
+    app_finished,
+    app_started,
+    current_user,
+    show_flash,
+    sign_out,
+)
 from pixissync.console.auth import role_line
 
+app_started()
 st.set_page_config(page_title="PixisSync", page_icon=":material/sync_alt:", layout="wide")
 
 user = current_user()
@@ -46,4 +55,7 @@ else:
             st.rerun()
 
 show_flash()
-page.run()
+try:
+    page.run()
+finally:
+    app_finished()

@@ -7,6 +7,7 @@ library, nothing else.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,32 @@ USER_KEY = "user"
 PAGES = Path(__file__).resolve().parent
 SIGNIN_PAGE = str(PAGES / "signin.py")
 OVERVIEW_PAGE = str(PAGES / "overview.py")
+APP_SCRIPT = str(PAGES.parent / "app.py")
+
+# Set while app.py runs (one script thread per session, so a thread-local is
+# per run). Streamlit treats a ``pages/`` folder as an old-style multipage app
+# until the first ``st.navigation`` call in the process, so the very first
+# request of a freshly started server to a deep link (``/review``) runs that
+# page without app.py; :func:`ensure_app` sends it through app.py instead.
+_RUN = threading.local()
+
+
+def app_started() -> None:
+    """Called by app.py at the start of every run."""
+    _RUN.active = True
+
+
+def app_finished() -> None:
+    """Called by app.py when the run ends (also on rerun, stop or switch)."""
+    _RUN.active = False
+
+
+def ensure_app() -> None:
+    """Make sure this page runs under app.py's navigation and sign-in gate."""
+    if not getattr(_RUN, "active", False):
+        st.switch_page(APP_SCRIPT)
+
+
 REVIEW_PAGE = str(PAGES / "review.py")
 
 
@@ -80,6 +107,7 @@ def current_user() -> User | None:
 
 def require_user() -> User:
     """The signed-in user; stops the page with a note when nobody is signed in."""
+    ensure_app()
     user = current_user()
     if user is None:
         st.warning("Please sign in first.")

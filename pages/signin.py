@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import OVERVIEW_PAGE, USER_KEY, console, current_user
+from pages._common import OVERVIEW_PAGE, USER_KEY, console, current_user, ensure_app
 from pixissync.console.auth import demo_login_hint
 
+ensure_app()
 if current_user() is not None:
     st.switch_page(OVERVIEW_PAGE)
 

@@ -141,7 +141,8 @@ def test_sign_in_filter_approve_subset_apply_and_erp_gets_exactly_those(
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.set_default_timeout(30_000)
         try:
-            page.goto(console_url)
+            # A deep link as the server's very first request must still meet the sign-in.
+            page.goto(f"{console_url}/review")
             expect(page.get_by_text(f"demo admin: admin / {login['password']}")).to_be_visible()
             page.get_by_label("User name").fill(login["user"])
             page.get_by_role("textbox", name="Password").fill(login["password"])
