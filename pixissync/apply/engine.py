@@ -237,9 +237,11 @@ class _Run:
         for start in range(0, len(ordered), self.group):
             group = ordered[start : start + self.group]
             claimed = self.store.claim_many(self._ready(group), self.owner)
+            acted: set[int] = set()
             try:
                 for p in group:
                     if p.id in claimed:
+                        acted.add(p.id)
                         self._one(claimed[p.id])
                     elif not self._settled(p):
                         self.report.skipped += 1
@@ -247,13 +249,17 @@ class _Run:
                     done += 1
                     if progress:
                         progress(done, len(todo))
+                    self._heartbeat()
             except (Exception, KeyboardInterrupt):
-                # Record what was written before giving up; a killed process cannot,
-                # and the next run finds those records by reference instead.
+                # Record what was written before giving up, and give back the claims
+                # not acted on; a killed process cannot, and the next run finds those
+                # records by reference instead.
                 self._flush()
+                self.store.unclaim(
+                    [p for p in group if p.id in claimed and p.id not in acted], self.owner
+                )
                 raise
             self._flush()
-            self._heartbeat()
 
     def _ready(self, group: list[StoredProposal]) -> list[StoredProposal]:
         """The proposals of a group worth claiming; the others get their outcome now."""
@@ -379,6 +385,7 @@ class _Run:
                     )
                     return
                 self.sleep(self.backoff.delay(attempts, exc.retry_after, self.rng))
+                self._heartbeat()  # long Retry-After waits must not let the lock lapse
             except PermanentError as exc:
                 self._fail(p, str(exc), retriable=False, attempts=attempts)
                 return

@@ -84,6 +84,33 @@ class ApplyingMixin(UsersMixin):
                     )
         return claimed
 
+    def unclaim(self, originals: Sequence[StoredProposal], owner: str) -> None:
+        """Give back claims that were not acted on (a run stopping cleanly).
+
+        ``originals`` are the proposals as read before the claim; each returns to
+        its earlier status if ``owner`` still holds its claim.
+        """
+        if not originals:
+            return
+        with self._write(relaxed=True) as conn:
+            for p in originals:
+                conn.execute(
+                    P.update()
+                    .where(
+                        P.c.id == p.id,
+                        P.c.version == p.version + 1,
+                        P.c.status == "applying",
+                        P.c.claimed_by == owner,
+                    )
+                    .values(
+                        status=p.status,
+                        claimed_by=None,
+                        claimed_at=None,
+                        version=P.c.version + 1,
+                        updated_at=t.utcnow(),
+                    )
+                )
+
     def record_outcomes(self, outcomes: Sequence[Outcome], *, actor: str) -> list[int]:
         """Record outcomes in one transaction: status, xrefs of applied ones, audit rows.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from target_support import ADMIN, REVIEWER, TableTarget, customer, ids_of, invoice, job
@@ -266,3 +267,30 @@ def test_a_link_with_a_diff_also_updates_the_target(store: Store, target: TableT
     assert target.changes[-1].action == "update"
     assert target.changes[-1].values == {"name": "New Name"}
     assert store.xref_target("customer", "files", "C5", "erp") == str(existing["id"])
+
+
+def test_a_run_that_lost_its_lock_stops_and_records_what_it_wrote(
+    store: Store, target: TableTarget
+) -> None:
+    batch_id = _save_and_approve(store, [customer(i) for i in range(5)])
+    lock = f"apply:batch:{batch_id}"
+
+    def steal(change: Change) -> None:
+        holder = store.flow_lock(lock)
+        assert holder is not None
+        store.release_flow(lock, holder[0])
+        assert store.try_lock_flow(lock, "elsewhere:1:other-apply", 600)
+
+    original_push = target.push
+
+    def push(change: Change) -> Any:
+        result = original_push(change)
+        if change.reference == customer(1).reference:
+            steal(change)
+        return result
+
+    target.push = push  # type: ignore[method-assign]
+    with pytest.raises(ApplyInProgress, match="lost the lock"):
+        apply_batch(store, batch_id, {"erp": target}, user=ADMIN, lock_ttl=0)
+    assert target.references() == [customer(0).reference, customer(1).reference]
+    assert store.batch(batch_id).by_status == {"applied": 2, "approved": 3}
