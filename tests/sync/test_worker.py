@@ -1,0 +1,47 @@
+"""The scheduled worker runs what is due, once, and never a flow another worker holds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pixissync.demo import build_demo_home
+from pixissync.home import Home
+from pixissync.worker import run_due
+
+
+def _customers_only(folder: Path) -> Home:
+    build_demo_home(folder).close()
+    config = folder / "pixissync.toml"
+    config.write_text(
+        config.read_text()
+        + "".join(
+            f"\n[flows.{name}]\nenabled = false\n"
+            for name in ("jobs", "invoices", "time", "payments")
+        )
+        + '\n[flows.customers]\nschedule = "*/30 * * * *"\nauto_approve = "linked_updates"\n'
+    )
+    return Home.open(folder)
+
+
+def test_worker_runs_due_flows_once_and_respects_another_workers_lock(tmp_path: Path) -> None:
+    home = _customers_only(tmp_path / "home")
+    now = datetime.now(UTC)
+    first = run_due(home, now=now, owner="worker-a")
+    assert [r.flow for r in first] == ["customers"]
+    runs = home.store.runs(flow="customers")
+    assert len(runs) == 1 and runs[0].trigger == "schedule"
+
+    assert run_due(home, now=now + timedelta(minutes=1), owner="worker-a") == []
+
+    later = now + timedelta(minutes=31)
+    assert home.store.try_lock_flow("customers", "worker-b", 600)
+    skipped: list[str] = []
+    assert run_due(home, now=later, owner="worker-a", say=skipped.append) == []
+    assert any("another worker" in line for line in skipped)
+    home.store.release_flow("customers", "worker-b")
+
+    second = run_due(home, now=later, owner="worker-a")
+    assert [r.flow for r in second] == ["customers"]
+    assert len(home.store.runs(flow="customers")) == 2
+    home.close()
