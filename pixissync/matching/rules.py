@@ -329,10 +329,10 @@ def _comparison(r: _Reader, value: Any, path: str, field_ref: Any) -> Comparison
         if kind == "fuzzy":
             raw = r.required(lv, "scorer", lpath)
             names = raw if isinstance(raw, list) else [raw]
-            for j, name in enumerate(names):
+            for j, scorer in enumerate(names):
                 spath = f"{lpath}.scorer[{j}]" if isinstance(raw, list) else f"{lpath}.scorer"
-                if r.text(name, spath) not in SCORERS:
-                    raise r.fail(spath, f"unknown scorer {name!r}; known: {', '.join(SCORERS)}")
+                if r.text(scorer, spath) not in SCORERS:
+                    raise r.fail(spath, f"unknown scorer {scorer!r}; known: {', '.join(SCORERS)}")
             if not names:
                 raise r.fail(f"{lpath}.scorer", "needs at least one scorer")
             scorers = tuple(names)
