@@ -76,6 +76,6 @@ with left:
         st.bar_chart(counts, x="flow", y="count", color="status", height=260)
 with right:
     st.caption("Proposals per batch over time")
-    trend = views.batch_trend(_data.batches())
+    trend = views.batch_trend(_data.batches()).tail(60)
     if trend.height:
-        st.line_chart(trend, x="created_at", y="proposals", color="flow", height=260)
+        st.bar_chart(trend, x="batch", y="proposals", color="flow", height=260)

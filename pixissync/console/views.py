@@ -161,26 +161,45 @@ def attention(frame: pl.DataFrame) -> list[str]:
             notes.append(f"{row['flow']}: the last run failed; see History.")
     for row in frame.sort("failed", descending=True).iter_rows(named=True):
         if row["failed"]:
-            notes.append(f"{row['flow']}: {row['failed']} proposal(s) failed to apply.")
+            notes.append(f"{row['flow']}: {row['failed']:,} proposal(s) failed to apply.")
     for row in frame.sort("blocked", descending=True).iter_rows(named=True):
         if row["blocked"]:
             notes.append(
-                f"{row['flow']}: {row['blocked']} exception(s) need fixing in the target system."
+                f"{row['flow']}: {row['blocked']:,} exception(s) need fixing in the target system."
             )
     for row in frame.sort("approved_not_applied", descending=True).iter_rows(named=True):
         if row["approved_not_applied"]:
-            notes.append(f"{row['flow']}: {row['approved_not_applied']} approved, not yet applied.")
+            notes.append(
+                f"{row['flow']}: {row['approved_not_applied']:,} approved, not yet applied."
+            )
     for row in frame.sort("pending_review", descending=True).iter_rows(named=True):
         if row["pending_review"]:
-            notes.append(f"{row['flow']}: {row['pending_review']} proposal(s) wait for review.")
+            notes.append(f"{row['flow']}: {row['pending_review']:,} proposal(s) wait for review.")
     return notes
 
 
 def batch_trend(batches: Sequence[BatchSummary]) -> pl.DataFrame:
-    """Proposals per batch over time, one column a flow (for a line chart)."""
+    """Proposals per batch over time, oldest first, for a per-flow bar chart.
+
+    ``batch`` is a sortable text label (``2026-02-01 09:30 #12``) so one batch is
+    one bar even when several flows ran in the same minute.
+    """
     frame = pl.DataFrame(
-        [{"created_at": b.created_at, "flow": b.flow, "proposals": b.total} for b in batches],
-        schema={"created_at": pl.Datetime("us", "UTC"), "flow": pl.String, "proposals": pl.Int64},
+        [
+            {
+                "batch": f"{b.created_at:%Y-%m-%d %H:%M} #{b.id}",
+                "created_at": b.created_at,
+                "flow": b.flow,
+                "proposals": b.total,
+            }
+            for b in batches
+        ],
+        schema={
+            "batch": pl.String,
+            "created_at": pl.Datetime("us", "UTC"),
+            "flow": pl.String,
+            "proposals": pl.Int64,
+        },
     )
     return frame.sort("created_at")
 
