@@ -26,6 +26,9 @@ APPROVABLE: Final = ("pending", "rejected", "blocked", "failed")
 REJECTABLE: Final = ("pending", "approved", "blocked", "failed")
 EDITABLE: Final = ("pending", "approved", "blocked", "failed", "rejected")
 ID_CHUNK: Final = 1_000
+FILTERS: Final = frozenset(
+    {"flow", "action", "status", "min_score", "max_score", "preflight", "text", "ids"}
+)
 _DECISION_COLUMNS: Final = (
     "id",
     "batch_id",
@@ -199,6 +202,12 @@ class ReviewMixin(BatchesMixin):
         filters: Mapping[str, Any],
         reason: str,
     ) -> int:
+        unknown = sorted(set(filters) - FILTERS)
+        if unknown:
+            raise InputError(
+                f"unknown proposal filter(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(FILTERS))}"
+            )
         allowed: tuple[str, ...] = APPROVABLE if status == "approved" else REJECTABLE
         asked = filters.get("status")
         if asked:

@@ -98,6 +98,8 @@ def test_bulk_approve_over_a_filter_counts_and_audits(store: Store) -> None:
     assert all(e.after == {"status": "approved", "version": 2} for e in entries)
     assert "bulk" in entries[0].message and "min_score" in entries[0].message
     assert store.reject_where(batch_id, user=BOB, status="approved") == n
+    with pytest.raises(InputError, match=r"unknown proposal filter.*scor"):
+        store.approve_where(batch_id, user=ALICE, scor=10)
 
 
 def test_exceptions_cannot_be_approved(store: Store) -> None:
