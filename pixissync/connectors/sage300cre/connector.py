@@ -74,7 +74,8 @@ class Sage300Connector:
         self._file: TimeImportFile | None = None
         self._masters: dict[str, set[Any]] | None = None
         self._seen: dict[str, int] | None = None
-        self.quarantine = pl.DataFrame()
+        # entity -> rows of the last read that failed the canonical checks
+        self.quarantine: dict[str, pl.DataFrame] = {}
         self.last_reconcile: dict[str, int] = {}
 
     @property
@@ -119,7 +120,7 @@ class Sage300Connector:
                 raw = reader.time_entries(rows, self.settings, since)
         if raw.height == 0:
             return empty_frame(entity)
-        valid, self.quarantine = conform(entity, raw, source="sage300cre")
+        valid, self.quarantine[entity] = conform(entity, raw, source="sage300cre")
         return valid
 
     def find(self, entity: str, reference: str) -> str | None:
@@ -160,8 +161,8 @@ class Sage300Connector:
         """Write one time entry into the session's PR Import Time file (after checks)."""
         if change.entity != "time_entry" or change.action != "create":
             raise PermanentError(
-                f"sage300cre cannot {change.action} a {change.entity}: only new time entries "
-                "go in by PR Import Time (no AR import format is documented)"
+                f"sage300cre cannot {change.action} the {change.entity} {change.reference}: "
+                "only new time entries go in by PR Import Time (no AR import format is documented)"
             )
         existing = self.find("time_entry", change.reference)
         if existing is not None:

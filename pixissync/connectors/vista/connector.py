@@ -84,12 +84,13 @@ class VistaConnector:
         self.engine = engine or sa.create_engine(settings.url, **settings.engine_options)
         self.procedures = procedures or SqlServerProcedures()
         self._today = today or (lambda: datetime.now(UTC).date())
-        self.quarantine = pl.DataFrame()
+        # entity -> rows of the last read that failed the canonical checks
+        self.quarantine: dict[str, pl.DataFrame] = {}
 
     # -- reads -------------------------------------------------------------
 
     def pull(self, entity: str, since: datetime | None = None) -> pl.DataFrame:
-        """Return the entity in canonical columns; rows that fail checks go to ``quarantine``."""
+        """The entity in canonical columns; rows failing checks go to ``quarantine[entity]``."""
         if entity not in self.pulls:
             raise PermanentError(f"vista cannot read {entity!r}; it reads {sorted(self.pulls)}")
         s = self.settings
@@ -116,7 +117,7 @@ class VistaConnector:
                     raw = reader.employees(conn, s)
         if raw.height == 0:
             return empty_frame(entity)
-        valid, self.quarantine = conform(entity, raw, source="vista")
+        valid, self.quarantine[entity] = conform(entity, raw, source="vista")
         return valid
 
     def find(self, entity: str, reference: str) -> str | None:
@@ -237,8 +238,8 @@ class VistaConnector:
             case ("time_entry", "create"):
                 return batch_writes.add_timecard(conn, s, change, today)
         raise PermanentError(
-            f"vista cannot {change.action} a {change.entity}: posted AR and payroll "
-            "transactions are changed in Vista by a reversing batch, not by an update"
+            f"vista cannot {change.action} the {change.entity} {change.reference}: posted AR and "
+            "payroll transactions are changed in Vista by a reversing batch, not by an update"
         )
 
     def open_batches(self) -> pl.DataFrame:
