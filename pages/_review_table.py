@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import pandas as pd
 import polars as pl
 import streamlit as st
 
@@ -222,8 +221,3 @@ def bulk_actions(flt: ProposalFilter, total: int) -> None:
         )
         st.rerun()
     info.caption(f"Filter: {described}")
-
-
-def as_pandas(frame: pl.DataFrame) -> pd.DataFrame:
-    """A polars frame for a pandas-only Streamlit feature (styling)."""
-    return frame.to_pandas()

@@ -1,7 +1,7 @@
 """Sign-in helpers for the console: where the store is, the demo hint, what a role may do.
 
 The store is the authority: it hashes passwords (argon2) and checks the role
-on every write. The console only uses :func:`may` to decide which buttons to
+on every write. The console only uses ``User.may`` to decide which buttons to
 show, and surfaces the store's ``PermissionDenied`` when a write is refused.
 """
 
@@ -66,11 +66,6 @@ def demo_login_hint(home: Path | None) -> str | None:
     return " · ".join(text.splitlines()[:5]) or None
 
 
-def may(user: User | None, action: str) -> bool:
-    """Whether ``user`` may do ``action`` (False when nobody is signed in)."""
-    return user is not None and user.may(action)
-
-
 def role_line(user: User) -> str:
     """``"ann · reviewer (can approve, reject and edit proposals)"``."""
     return f"{user.name} · {user.role} ({ROLE_HELP.get(user.role, '')})"
@@ -82,6 +77,5 @@ __all__ = [
     "Location",
     "demo_login_hint",
     "locate",
-    "may",
     "role_line",
 ]

@@ -179,14 +179,6 @@ def side_by_side(proposal: StoredProposal, records: Records | None = None) -> pl
     return frame.sort("changed", descending=True, maintain_order=True)
 
 
-def source_record(records: Records) -> pl.DataFrame:
-    """The source record as a two-column field/value frame (for the detail panel)."""
-    return pl.DataFrame(
-        [{"field": k, "value": _text(v)} for k, v in records.source.items()],
-        schema={"field": pl.String(), "value": pl.String()},
-    )
-
-
 _AMOUNT: Final = re.compile(r"-?\d+\.\d+")
 _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
