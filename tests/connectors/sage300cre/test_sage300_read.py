@@ -14,6 +14,7 @@ from pixissync.connectors.sage300cre.config import Sage300Settings
 from pixissync.connectors.sage300cre.connector import Sage300Connector, sage300_connector
 from pixissync.errors import ConfigError, PermanentError, TransientError
 from pixissync.model import ENTITIES
+from pixissync.snapshot import Snapshot
 
 
 def test_every_entity_reads_in_canonical_columns(sage: Sage300Connector) -> None:
@@ -114,3 +115,16 @@ def test_a_locked_data_file_is_transient(company: Path) -> None:
         holder.rollback()
         holder.close()
         sage.close()
+
+
+def test_a_row_sage_holds_badly_is_quarantined_in_the_snapshot(
+    sage: Sage300Connector, company: Path, style: str, tmp_path: Path
+) -> None:
+    table = "ARM_MASTER__CUSTOMER" if style == "module" else "MASTER_ARM_CUSTOMER"
+    with sqlite3.connect(company) as db:
+        db.execute(f"UPDATE {table} SET Name = '' WHERE Customer = '102'")
+    snapshot = Snapshot.start(tmp_path)
+    customers = snapshot.get("erp", sage, "customer")
+    assert sorted(customers["customer_id"]) == ["101", "103"]
+    bad = snapshot.quarantine[("erp", "customer")]
+    assert bad.select("record_id", "field").rows() == [("102", "name")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from pixissync.connectors.base import Change
 from pixissync.connectors.vista.connector import VistaConnector, vista_connector
 from pixissync.connectors.vista.tables import bARCM, bARTH
 from pixissync.model import ENTITIES
+from pixissync.snapshot import Snapshot
 
 
 def test_full_read_gives_every_entity_in_canonical_columns(vista: VistaConnector) -> None:
@@ -129,3 +131,15 @@ def test_ambiguous_reference_is_refused(vista: VistaConnector, seeded: Engine) -
         invoice = conn.execute(sa.select(bARTH.c.Mth, bARTH.c.ARTrans).limit(1)).one()
     assert vista.find("invoice", "pxs:none") is None
     assert invoice.ARTrans == 1
+
+
+def test_a_row_vista_holds_badly_is_quarantined_in_the_snapshot(
+    vista: VistaConnector, seeded: Engine, tmp_path: Path
+) -> None:
+    with seeded.begin() as conn:
+        conn.execute(sa.update(bARCM).where(bARCM.c.Customer == 102).values(Name=""))
+    snapshot = Snapshot.start(tmp_path)
+    customers = snapshot.get("erp", vista, "customer")
+    assert sorted(customers["customer_id"]) == ["101", "103"]
+    bad = snapshot.quarantine[("erp", "customer")]
+    assert bad.select("record_id", "field").rows() == [("102", "name")]
