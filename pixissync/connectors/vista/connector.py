@@ -71,6 +71,12 @@ class VistaConnector:
         }
     )
     pushes: ClassVar[frozenset[str]] = frozenset({"customer", "job", "invoice", "time_entry"})
+    # entity -> canonical field -> Vista column width, for the planner's pre-flight checks
+    field_limits: ClassVar[dict[str, dict[str, int]]] = {
+        "customer": {f: width for f, (_, width) in writer.CUSTOMER_FIELDS.items()},
+        "job": {"job_number": 10, **{f: width for f, (_, width) in writer.JOB_FIELDS.items()}},
+        "invoice": {"invoice_number": 10},
+    }
 
     def __init__(
         self,

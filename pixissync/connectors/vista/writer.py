@@ -29,7 +29,7 @@ from pixissync.connectors.vista.tables import (
 from pixissync.errors import PermanentError
 
 CENT = Decimal("0.01")
-_CUSTOMER_FIELDS = {
+CUSTOMER_FIELDS = {
     "name": ("Name", 60),
     "address1": ("BillAddress", 60),
     "address2": ("BillAddress2", 60),
@@ -39,7 +39,7 @@ _CUSTOMER_FIELDS = {
     "phone": ("Phone", 20),
     "email": ("EMail", 60),
 }
-_JOB_FIELDS = {
+JOB_FIELDS = {
     "name": ("Description", 60),
     "address1": ("MailAddress", 60),
     "city": ("MailCity", 30),
@@ -89,7 +89,7 @@ def _sort_name(conn: Connection, s: VistaSettings, name: str) -> str:
 
 def create_customer(conn: Connection, s: VistaSettings, change: Change) -> str:
     """Insert a ``bARCM`` customer numbered after the highest one; return its number."""
-    columns = _mapped(change, _CUSTOMER_FIELDS)
+    columns = _mapped(change, CUSTOMER_FIELDS)
     name = columns.get("Name")
     if not name:
         raise PermanentError(f"customer {change.reference}: field 'name' is required by Vista")
@@ -124,7 +124,7 @@ def create_customer(conn: Connection, s: VistaSettings, change: Change) -> str:
 def update_customer(conn: Connection, s: VistaSettings, change: Change) -> str:
     """Update the mapped columns of an existing ``bARCM`` customer."""
     number = int_key(change, change.target_id, "target_id")
-    columns = _mapped(change, _CUSTOMER_FIELDS)
+    columns = _mapped(change, CUSTOMER_FIELDS)
     if "status" in change.values:
         columns["Status"] = "I" if str(change.values["status"]).lower() == "inactive" else "A"
     found = conn.execute(
@@ -191,7 +191,7 @@ def create_job(conn: Connection, s: VistaSettings, change: Change) -> str:
     if not job:
         raise PermanentError(f"job {change.reference}: field 'job_number' is required by Vista")
     customer = customer_parent(conn, s, change)
-    columns = _mapped(change, _JOB_FIELDS)
+    columns = _mapped(change, JOB_FIELDS)
     status = _JOB_STATUS.get(str(change.values.get("status") or "open").lower(), 1)
     exists = conn.execute(
         sa.select(bJCJM.c.udPixisRef).where(bJCJM.c.JCCo == s.co, bJCJM.c.Job == job)
@@ -249,7 +249,7 @@ def create_job(conn: Connection, s: VistaSettings, change: Change) -> str:
 def update_job(conn: Connection, s: VistaSettings, change: Change) -> str:
     """Update the mapped columns of an existing ``bJCJM`` job."""
     job = str(change.target_id or "")
-    columns = _mapped(change, _JOB_FIELDS)
+    columns = _mapped(change, JOB_FIELDS)
     if "status" in change.values:
         columns["JobStatus"] = _JOB_STATUS.get(str(change.values["status"]).lower(), 1)
     found = conn.execute(

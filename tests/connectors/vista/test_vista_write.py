@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from pixissync.connectors.base import Change
 from pixissync.connectors.vista.connector import VistaConnector, vista_connector
 from pixissync.connectors.vista.tables import bARBH, bARBL, bARCM, bGLCO, bHQBC, bJCJM, bPRTB
+from pixissync.connectors.vista.writer import CUSTOMER_FIELDS, JOB_FIELDS
 from pixissync.errors import PermanentError, TransientError
 from pixissync.sandbox.tiny_company import tiny_company
 from pixissync.sandbox.vista_db import create_vista_db, post_as_vista_user, seed_from_canonical
@@ -237,3 +238,13 @@ def test_locked_database_is_a_transient_error(tmp_path: Path) -> None:
         engine.dispose()
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(bJCJM)).scalar_one() == 3
+
+
+def test_pre_flight_limits_are_vistas_column_widths() -> None:
+    limits = VistaConnector.field_limits
+    for fld, (column, width) in CUSTOMER_FIELDS.items():
+        assert bARCM.c[column].type.length == width == limits["customer"][fld], fld
+    for fld, (column, width) in JOB_FIELDS.items():
+        assert bJCJM.c[column].type.length == width == limits["job"][fld], fld
+    assert bJCJM.c.Job.type.length == limits["job"]["job_number"] == 10
+    assert bARBH.c.Invoice.type.length == limits["invoice"]["invoice_number"] == 10
