@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pandas as pd
@@ -195,7 +196,15 @@ def _apply(store: Store, user: User, batch: BatchSummary) -> None:
         return
     bar = st.progress(0.0, text="Starting…")
 
+    last = [0.0]
+
     def progress(done: int, total: int) -> None:
+        # Apply reports after every proposal; redraw at most five times a second so a
+        # 20,000-proposal batch does not send 20,000 updates to the browser.
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.2:
+            return
+        last[0] = now
         bar.progress(done / total if total else 1.0, text=f"Written {done:,} of {total:,}")
 
     try:
