@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 Scorer = Callable[..., Any]
 
@@ -21,6 +21,8 @@ SCORERS: Final[dict[str, Scorer]] = {
     "QRatio": fuzz.QRatio,
     "jaro_winkler": JaroWinkler.normalized_similarity,
     "levenshtein": Levenshtein.normalized_similarity,
+    # Optimal string alignment: a swap of two neighbours ("925"/"952") is one edit.
+    "osa": OSA.normalized_similarity,
 }
 # Scorers whose native scale is 0..1 and need x100 to match the rule file's 0..100.
-UNIT_SCALE: Final = frozenset({"jaro_winkler", "levenshtein"})
+UNIT_SCALE: Final = frozenset({"jaro_winkler", "levenshtein", "osa"})
