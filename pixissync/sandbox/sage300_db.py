@@ -16,17 +16,19 @@ from __future__ import annotations
 import csv
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
+import pyodbc
 
 from pixissync.connectors.sage300cre.config import Sage300Settings
 from pixissync.model import conform
 
 Style = Literal["module", "kind"]
+Target = str | Path  # a SQLite file, or an ODBC connection string ("DRIVER={...};...")
 _STAMPS = (("date_stamp", "DATE"), ("time_stamp", "TEXT"))
 # Logical table -> columns; the job master's second part is what spills past the split.
 TABLES: dict[tuple[str, str, str], list[tuple[str, str]]] = {
@@ -132,14 +134,42 @@ def table_parts(logical: tuple[str, str, str], style: Style) -> list[tuple[str, 
     return [(f"{base}_1", columns[:split]), (f"{base}_2", [columns[0], *columns[split:]])]
 
 
-def create_sage300_db(path: str | Path, style: Style = "module") -> Path:
-    """Create the Timberline tables in a SQLite file (replacing none that exist)."""
-    path = Path(path)
-    types = {logical: dict(cols) for logical, cols in TABLES.items()}
-    with sqlite3.connect(path) as db:
-        for logical in TABLES:
+# Amounts are exact decimal text in SQLite (it has no decimal type), NUMERIC elsewhere.
+_MONEY_COLUMNS = frozenset({"Amount", "Retainage", "Units", "Pay_Rate", "JTD_Cost"})
+
+
+def is_odbc(target: Target) -> bool:
+    """A target is an ODBC connection string (``DRIVER=...``) or a SQLite file path."""
+    return isinstance(target, str) and "DRIVER=" in target.upper()
+
+
+def odbc_string(target: Target) -> str:
+    """The ODBC connection string the connector reads the stand-in with."""
+    return str(target) if is_odbc(target) else f"DRIVER={{SQLite3}};Database={target}"
+
+
+def _sqlite(target: Target) -> bool:
+    return not is_odbc(target) or "SQLITE" in str(target).upper()
+
+
+def _open(target: Target) -> Any:
+    """A DB-API connection: sqlite3 for a file (fast seeding), pyodbc for a connection string."""
+    if is_odbc(target):
+        return pyodbc.connect(str(target), autocommit=False)
+    return sqlite3.connect(Path(target))
+
+
+def create_sage300_db(target: Target, style: Style = "module") -> Target:
+    """Create the Timberline tables in a SQLite file or over ODBC (replacing none that exist)."""
+    sqlite = _sqlite(target)
+    db = _open(target)
+    try:
+        for logical, typed in TABLES.items():
+            types = {
+                c: ("NUMERIC(14,2)" if c in _MONEY_COLUMNS and not sqlite else t) for c, t in typed
+            }
             for table, columns in table_parts(logical, style):
-                body = ", ".join(f'"{c}" {types[logical][c]}' for c in columns)
+                body = ", ".join(f'"{c}" {types[c]}' for c in columns)
                 db.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({body})')
                 # Timberline files are keyed on these; the import run looks them up.
                 keys = [c for c in ("Job", "Customer", "Employee") if c in columns][:1]
@@ -147,33 +177,39 @@ def create_sage300_db(path: str | Path, style: Style = "module") -> Path:
                     db.execute(
                         f'CREATE INDEX IF NOT EXISTS "ix_{table}" ON "{table}" ("{keys[0]}")'
                     )
-    db.close()
-    return path
+        db.commit()
+    finally:
+        db.close()
+    return target if is_odbc(target) else Path(target)
 
 
 def insert_rows(
-    path: Path, logical: tuple[str, str, str], rows: list[dict[str, Any]], style: Style
+    target: Target, logical: tuple[str, str, str], rows: list[dict[str, Any]], style: Style
 ) -> None:
     """Insert rows (by column name) into a logical table, splitting them across parts."""
     if not rows:
         return
-    db = sqlite3.connect(path)
+    sqlite = _sqlite(target) and not is_odbc(target)
+    db = _open(target)
     try:
-        with db:
-            for table, columns in table_parts(logical, style):
-                marks = ", ".join("?" for _ in columns)
-                names = ", ".join(f'"{c}"' for c in columns)
-                db.executemany(
-                    f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
-                    [tuple(_sql(r.get(c)) for c in columns) for r in rows],
-                )
+        cursor = db.cursor()
+        for table, columns in table_parts(logical, style):
+            marks = ", ".join("?" for _ in columns)
+            names = ", ".join(f'"{c}"' for c in columns)
+            cursor.executemany(
+                f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                [tuple(_sql(r.get(c), sqlite) for c in columns) for r in rows],
+            )
+        db.commit()
     finally:
         db.close()
 
 
-def _sql(value: Any) -> Any:
+def _sql(value: Any, sqlite: bool) -> Any:
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value, "f") if sqlite else value
+    if sqlite and isinstance(value, date):
+        return value.isoformat()
     return value
 
 
@@ -191,15 +227,19 @@ def _rows(frames: dict[str, pl.DataFrame], entity: str) -> list[dict[str, Any]]:
 
 
 def seed_from_canonical(
-    path: str | Path, frames: dict[str, pl.DataFrame], *, style: Style = "module"
+    target: Target, frames: dict[str, pl.DataFrame], *, style: Style = "module"
 ) -> dict[str, dict[str, str]]:
     """Create the tables and load canonical frames; return canonical id -> Sage key maps.
+
+    ``target`` is a SQLite file path, or an ODBC connection string of another
+    database (the tests also build the stand-in in PostgreSQL, read through
+    psqlODBC, to prove the reader does not depend on one driver's habits).
 
     Sage 300 CRE keys are text, so customer, job and employee ids are kept as they
     are; invoices become ``<Customer>/<Invoice>``.
     """
     seeded_at = datetime.now(UTC).replace(microsecond=0)
-    path = create_sage300_db(path, style)
+    path = create_sage300_db(target, style)
     ins = insert_rows
     customers = _rows(frames, "customer")
     ins(
@@ -307,7 +347,7 @@ def seed_from_canonical(
 
 
 def _seed_ar(
-    path: Path,
+    path: Target,
     frames: dict[str, pl.DataFrame],
     job_of: dict[str, str],
     style: Style,
@@ -375,7 +415,7 @@ PAY_IDS = {"regular_hours": "REG", "overtime_hours": "OT", "doubletime_hours": "
 
 
 def _seed_time(
-    path: Path,
+    path: Target,
     frames: dict[str, pl.DataFrame],
     job_of: dict[str, str],
     style: Style,
@@ -414,18 +454,22 @@ class ImportReport:
     rejected: list[str] = field(default_factory=list)
 
 
-def detect_style(path: str | Path) -> Style:
-    """Which naming style a stand-in file was built with."""
-    with sqlite3.connect(path) as db:
+def detect_style(target: Target) -> Style:
+    """Which naming style a stand-in was built with."""
+    if is_odbc(target):
+        with pyodbc.connect(str(target)) as odbc:
+            found = odbc.cursor().tables(table="ARM_MASTER__CUSTOMER").fetchone()
+    else:
+        db = sqlite3.connect(Path(target))
         found = db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ARM_MASTER__CUSTOMER'"
         ).fetchone()
-    db.close()
+        db.close()
     return "module" if found else "kind"
 
 
 def run_import(
-    path: str | Path,
+    target: Target,
     import_file: str | Path,
     settings: Sage300Settings,
     *,
@@ -437,17 +481,15 @@ def run_import(
     employee, job or job cost code that does not exist are rejected, and the
     file is renamed ``*.imported`` so it cannot run twice.
     """
-    db_path, file = Path(path), Path(import_file)
-    style = style or detect_style(db_path)
+    file = Path(import_file)
+    style = style or detect_style(target)
     report = ImportReport()
-    db = sqlite3.connect(db_path)
+    db = _open(target)
 
     def exists(logical: tuple[str, str, str], where: str, params: tuple[str, ...]) -> bool:
         table = table_parts(logical, style)[0][0]
-        return (
-            db.execute(f'SELECT 1 FROM "{table}" WHERE {where} LIMIT 1', params).fetchone()
-            is not None
-        )
+        sql = f'SELECT 1 FROM "{table}" WHERE {where} LIMIT 1'
+        return db.cursor().execute(sql, params).fetchone() is not None
 
     rows: list[dict[str, Any]] = []
     stamp_date, stamp_time = _stamp(None)
@@ -491,14 +533,14 @@ def run_import(
                 }
             )
     db.close()
-    insert_rows(db_path, ("JCT", "CURRENT", "TRANSACTION"), rows, style)
+    insert_rows(target, ("JCT", "CURRENT", "TRANSACTION"), rows, style)
     report.imported = len(rows)
     file.replace(file.with_suffix(".imported"))
     return report
 
 
 def import_waiting_files(
-    path: str | Path, drop_folder: str | Path, settings: Sage300Settings
+    target: Target, drop_folder: str | Path, settings: Sage300Settings
 ) -> list[ImportReport]:
     """Run every finished ``PRTIME_*.txt`` in the drop folder, oldest first."""
-    return [run_import(path, f, settings) for f in sorted(Path(drop_folder).glob("PRTIME_*.txt"))]
+    return [run_import(target, f, settings) for f in sorted(Path(drop_folder).glob("PRTIME_*.txt"))]

@@ -318,7 +318,12 @@ def sage300_connector(**settings: Any) -> Sage300Connector:
             raise ConfigError("sage300cre sandbox: set 'db_path' to the stand-in's SQLite file")
     auto_import = bool(settings.pop("auto_import", False))
     if sandbox:
-        settings.setdefault("connection_string", f"DRIVER={{SQLite3}};Database={sandbox}")
+        # A SQLite file read through the SQLite3 ODBC driver, or any ODBC connection string.
+        text = str(sandbox)
+        odbc = "DRIVER=" in text.upper()
+        settings.setdefault(
+            "connection_string", text if odbc else f"DRIVER={{SQLite3}};Database={text}"
+        )
     if "time_view" in settings:
         settings["time_view"] = tuple(settings["time_view"])
     config = Sage300Settings(**settings)

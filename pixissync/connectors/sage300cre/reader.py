@@ -57,7 +57,7 @@ def _since_sql(
     if "date_stamp" not in {c.lower() for c in source.columns(first)}:
         return "", []
     local = since.astimezone(source.settings.zone).date()
-    return "date_stamp >= ?", [local]
+    return '"date_stamp" >= ?', [local]
 
 
 def _after(frame: pl.DataFrame, since: datetime | None) -> pl.DataFrame:
@@ -296,7 +296,7 @@ def payment_applications(source: TimberlineSource) -> pl.DataFrame:
 def pr_time_rows(source: TimberlineSource, since: datetime | None) -> pl.DataFrame:
     """Job cost rows that came from payroll (``Transaction_Type 'PR cost'``)."""
     where, params = _since_sql(source, JC_TRANSACTION, since)
-    condition = "Transaction_Type = ?" + (f" AND {where}" if where else "")
+    condition = '"Transaction_Type" = ?' + (f" AND {where}" if where else "")
     cols = {
         "Job": _S,
         "Extra": _S,

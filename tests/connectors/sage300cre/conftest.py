@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from pixissync.connectors.sage300cre.connector import Sage300Connector, sage300_connector
 from pixissync.sandbox.sage300_db import Style, seed_from_canonical
@@ -40,3 +41,15 @@ def sage(company: Path, drop: Path) -> Iterator[Sage300Connector]:
     connector = sage300_connector(sandbox=str(company), drop_folder=str(drop))
     yield connector
     connector.close()
+
+
+@pytest.fixture
+def pg_company(pg_url: str, style: Style) -> str:
+    """The stand-in built in PostgreSQL, as an ODBC connection string (psqlODBC driver)."""
+    url = make_url(pg_url)
+    odbc = (
+        f"DRIVER={{PostgreSQL Unicode}};SERVER={url.host};PORT={url.port or 5432};"
+        f"DATABASE={url.database};UID={url.username};"
+    )
+    seed_from_canonical(odbc, tiny_company(), style=style)
+    return odbc
