@@ -22,6 +22,7 @@ from pixissync.matching.rules import ENTITY_FILES, RuleSet, load_rules, rules_pa
 from pixissync.model import conform, spec
 
 CLI_ENTITIES = ("customers", "jobs", "invoices")
+MAX_LISTED = 20  # problems listed in one error message
 
 
 def add_commands(sub: Any) -> None:
@@ -70,9 +71,15 @@ def read_records(path: Path, entity: str) -> pl.DataFrame:
     valid, quarantine = conform(canonical, raw, source=source)
     if quarantine.height:
         first = quarantine.row(0, named=True)
-        more = f" (and {quarantine.height - 1} more problem(s))" if quarantine.height > 1 else ""
+        # The first problem heads the message; the next ones follow, one a line.
+        rest = [
+            f"\n  row {p['row']}, column {p['field']!r}: {p['reason']}: {p['value']!r}"
+            for p in quarantine.slice(1, MAX_LISTED - 1).iter_rows(named=True)
+        ]
+        if quarantine.height > MAX_LISTED:
+            rest.append(f"\n  ... and {quarantine.height - MAX_LISTED} more problem(s)")
         raise InputError(
-            f"{first['reason']}: {first['value']!r}{more}",
+            f"{first['reason']}: {first['value']!r}{''.join(rest)}",
             file=source,
             row=int(first["row"]),  # 1-based data row, header not counted
             column=str(first["field"]),
