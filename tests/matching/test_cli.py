@@ -133,3 +133,26 @@ def test_bad_rule_file_from_cli(
     )
     assert code == 2
     assert f"{bad}: surprise: unknown key" in _error(capsys)
+
+
+def test_match_jobs_end_to_end(tmp_path: Path) -> None:
+    header = "job_id,job_number,name,customer_id,address1,city,postal_code\n"
+    left = _csv(
+        tmp_path / "l.csv",
+        header
+        + "W1,WO-0042,Main St Office - Phase 1,C1,100 Main Street,Boston,02134\n"
+        + "W2,WO-0043,Main St Office - Phase 2,C1,100 Main Street,Boston,02134\n",
+    )
+    right = _csv(
+        tmp_path / "r.csv",
+        header
+        + "J7,2024-017,MAIN ST OFFICE PHASE 2,C1,100 Main St,Boston,02134\n"
+        + "J8,42,Main St. Office Phase 1,C1,100 Main St,Boston,02134-1111\n",
+    )
+    out = tmp_path / "pairs.csv"
+    assert main(["match", "jobs", str(left), str(right), "--out", str(out)]) == 0
+    pairs = pl.read_csv(out)
+    assert sorted(pairs.select("left_id", "right_id").rows()) == [("W1", "J8"), ("W2", "J7")]
+    w1 = pairs.filter(pl.col("left_id") == "W1")
+    assert w1["decision"][0] == "auto"
+    assert "job number: same after removing prefix and zeros" in w1["explanation"][0]
