@@ -20,9 +20,10 @@ key path (``comparisons[2].levels[1].scorer``) and what is wrong.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import yaml
 
@@ -309,7 +310,9 @@ def parse_rules(data: Any, *, source: str = "<rules>") -> RuleSet:
     )
 
 
-def _comparison(r: _Reader, value: Any, path: str, field_ref: Any) -> Comparison:
+def _comparison(
+    r: _Reader, value: Any, path: str, field_ref: Callable[[Any, str], str]
+) -> Comparison:
     body = r.mapping(value, path, {"name", "field", "levels"})
     field = field_ref(r.required(body, "field", path), f"{path}.field")
     name = r.text(body.get("name", field), f"{path}.name")
@@ -318,7 +321,9 @@ def _comparison(r: _Reader, value: Any, path: str, field_ref: Any) -> Comparison
     for i, item in enumerate(raw_levels):
         lpath = f"{path}.levels[{i}]"
         lv = r.mapping(item, lpath, {"is", "weight", "label", "field", "scorer", "min", "max"})
-        kind = r.text(r.required(lv, "is", lpath), f"{lpath}.is")
+        raw_kind = r.required(lv, "is", lpath)
+        # ``is: null`` unquoted reads as YAML null; it means the null level.
+        kind = "null" if raw_kind is None else r.text(raw_kind, f"{lpath}.is")
         if kind not in LEVEL_KINDS:
             raise r.fail(f"{lpath}.is", f"unknown level {kind!r}; known: {', '.join(LEVEL_KINDS)}")
         weight = r.number(r.required(lv, "weight", lpath), f"{lpath}.weight", -64.0, 64.0)
@@ -345,7 +350,7 @@ def _comparison(r: _Reader, value: Any, path: str, field_ref: Any) -> Comparison
         if "max" in lv and kind != "within":
             raise r.fail(f"{lpath}.max", "only a within level takes 'max'")
         levels.append(
-            Level(kind, weight, label, level_field, scorers, minimum, maximum)  # type: ignore[arg-type]
+            Level(cast(LevelKind, kind), weight, label, level_field, scorers, minimum, maximum)
         )
     if not levels:
         raise r.fail(f"{path}.levels", "needs at least one level")

@@ -136,3 +136,11 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
 def test_missing_rule_file(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError, match="cannot read the file"):
         load_rules(tmp_path / "nope.yaml")
+
+
+def test_unquoted_null_level_means_the_null_level(tmp_path: Path) -> None:
+    text = yaml.safe_dump(GOOD).replace("is: 'null'", "is: null")
+    assert "is: null" in text
+    path = tmp_path / "customers.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_rules(path).comparisons[0].levels[0].kind == "null"
