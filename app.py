@@ -14,7 +14,6 @@ from pages._common import (
     app_finished,
     app_started,
     current_user,
-    show_flash,
     sign_out,
 )
 from pixissync.console.auth import role_line
@@ -54,7 +53,6 @@ else:
             sign_out()
             st.rerun()
 
-show_flash()
 try:
     page.run()
 finally:

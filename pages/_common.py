@@ -122,22 +122,36 @@ def sign_out() -> None:
     st.session_state.pop(USER_KEY, None)
 
 
-def show_error(exc: Exception) -> None:
-    """Show a store or connector error the way a reviewer can act on it."""
+def describe_error(exc: Exception) -> tuple[str, str]:
+    """``(kind, text)`` for a store or connector error, worded so a reviewer can act.
+
+    Raises:
+        Exception: ``exc`` itself when it is not one of ours (a bug, not a message).
+    """
     if isinstance(exc, PermissionDenied):
-        st.error(f"Not allowed: {exc}", icon=":material/block:")
-    elif isinstance(exc, StaleProposal):
+        return "error", f"Not allowed: {exc}"
+    if isinstance(exc, StaleProposal):
         current = exc.current
-        st.warning(
+        return "warning", (
             f"Someone else got there first. {exc}\n\n"
             f"Proposal {current.id} is now **{current.status}** "
-            f"(last changed by {current.updated_by}); nothing was done twice.",
-            icon=":material/group:",
+            f"(last changed by {current.updated_by}); nothing was done twice."
         )
-    elif isinstance(exc, PixisSyncError):
-        st.error(str(exc), icon=":material/error:")
-    else:
-        raise exc
+    if isinstance(exc, PixisSyncError):
+        return "error", str(exc)
+    raise exc
+
+
+def show_error(exc: Exception) -> None:
+    """Show a store or connector error now."""
+    kind, text = describe_error(exc)
+    (st.warning if kind == "warning" else st.error)(text)
+
+
+def flash_error(exc: Exception) -> None:
+    """Keep a store or connector error to show after the rerun (from a callback)."""
+    kind, text = describe_error(exc)
+    flash(text, kind)
 
 
 def export_buttons(make: Callable[[], pl.DataFrame], name: str, key: str) -> None:
@@ -169,10 +183,13 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flash() -> None:
-    """Show (and forget) the message kept by :func:`flash`."""
+    """Show (and forget) the message kept by :func:`flash`, where the page calls this."""
     kept = st.session_state.pop("_flash", None)
     if kept:
         kind, message = kept
         {"success": st.success, "warning": st.warning, "error": st.error}.get(kind, st.info)(
             message
         )
+        if kind == "success":
+            # Also as a toast: visible wherever the reviewer has scrolled to.
+            st.toast(message, icon=":material/check_circle:")

@@ -1,7 +1,9 @@
-"""Cached reads for the pages (``st.cache_data``), keyed by store and a revision.
+"""Cached reads for the pages (``st.cache_data``), keyed by store and data version.
 
-Each session keeps a revision number that every write bumps, so a reviewer sees
-their own change at once; other reviewers' changes show within the TTL.
+The version is the store's own (:func:`pixissync.console.views.data_version`:
+changes with every audited write or run), so every reviewer sees everyone's
+changes on their next rerun and a page with nothing new is served from cache.
+A session counter bumped after each write is added for belt and braces.
 """
 
 from __future__ import annotations
@@ -19,14 +21,19 @@ REV_KEY = "_data_rev"
 TTL = 15  # seconds; short, since several reviewers work on one store
 
 
-def rev() -> int:
-    """This session's data revision."""
+def rev() -> str:
+    """The data version the cached reads are keyed by."""
+    return f"{views.data_version(store())}/{st.session_state.get(REV_KEY, 0)}"
+
+
+def session_rev() -> int:
+    """How many writes this session made (changes after each of them)."""
     return int(st.session_state.get(REV_KEY, 0))
 
 
 def bump() -> None:
     """Mark the cached reads stale after a write."""
-    st.session_state[REV_KEY] = rev() + 1
+    st.session_state[REV_KEY] = int(st.session_state.get(REV_KEY, 0)) + 1
 
 
 def _url() -> str:
@@ -34,7 +41,7 @@ def _url() -> str:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _batches(url: str, flow: str | None, revision: int) -> list[BatchSummary]:
+def _batches(url: str, flow: str | None, revision: str) -> list[BatchSummary]:
     return store().batches(flow=flow)
 
 
@@ -45,7 +52,7 @@ def batches(flow: str | None = None) -> list[BatchSummary]:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _proposal_page(
-    url: str, batch_id: int, filters: tuple[tuple[str, Any], ...], offset: int, limit: int, r: int
+    url: str, batch_id: int, filters: tuple[tuple[str, Any], ...], offset: int, limit: int, r: str
 ) -> tuple[list[StoredProposal], int]:
     return store().proposals(batch_id, **dict(filters), offset=offset, limit=limit)
 
@@ -59,7 +66,7 @@ def proposal_page(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _histogram(url: str, batch_id: int, r: int) -> pl.DataFrame:
+def _histogram(url: str, batch_id: int, r: str) -> pl.DataFrame:
     return views.score_histogram(store(), batch_id)
 
 
@@ -69,7 +76,7 @@ def histogram(batch_id: int) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _status_counts(url: str, batch_id: int | None, r: int) -> pl.DataFrame:
+def _status_counts(url: str, batch_id: int | None, r: str) -> pl.DataFrame:
     return views.status_counts(store(), batch_id)
 
 

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from pages import _data
-from pages._common import console, export_buttons, flash, show_error
+from pages._common import console, export_buttons, flash, flash_error, show_error
 from pixissync.console.proposals import (
     explanation_labels,
     parse_edit,
@@ -113,45 +113,74 @@ def _decide_one(store: Store, user: User, p: StoredProposal) -> None:
         st.caption(f"This proposal is {p.status}; there is nothing left to decide.")
         return
     a, r, _ = st.columns([1, 1, 3])
-    try:
-        if can_approve and a.button("Approve", key="review_one_approve", type="primary"):
-            n = store.approve([p.id], user=user, expected_versions={p.id: p.version})
-            _done(f"Approved proposal #{p.id}." if n else f"Proposal #{p.id} was already approved.")
-        reject_label = "Reject" + (" (not a match)" if p.action == "link" else "")
-        if can_reject and r.button(reject_label, key="review_one_reject"):
-            reason = str(st.session_state.get("review_reason", ""))
-            store.reject([p.id], user=user, expected_versions={p.id: p.version}, reason=reason)
-            remembered = " The pairing is remembered as not a match." if p.action == "link" else ""
-            _done(f"Rejected proposal #{p.id}.{remembered}")
-    except PixisSyncError as exc:
-        _data.bump()
-        show_error(exc)
+    # Callbacks with the version drawn on screen: see pages/_review_table.py.
+    seen = (store, user, p.id, p.version)
+    if can_approve:
+        a.button("Approve", key="review_one_approve", type="primary", on_click=_approve, args=seen)
+    if can_reject:
+        r.button(
+            "Reject" + (" (not a match)" if p.action == "link" else ""),
+            key="review_one_reject",
+            on_click=_reject,
+            args=(*seen, p.action == "link"),
+        )
     if p.action in ("create", "update") and (p.values or p.diff):
         with st.expander("Edit a value, then approve"):
             fields = sorted(set(p.values) | set(p.diff))
-            name = st.selectbox("Field", fields, key="review_edit_field")
+            name = str(st.selectbox("Field", fields, key="review_edit_field"))
             current = p.values.get(name, (p.diff.get(name) or {}).get("new"))
             st.caption(f"Proposed now: {current!r}")
-            typed = st.text_input("New value", key="review_edit_value")
-            if st.button("Save and approve", key="review_edit_approve"):
-                try:
-                    value = parse_edit(current, typed)
-                    edited = store.edit(
-                        p.id, str(name), value, user=user, expected_version=p.version
-                    )
-                    store.approve([p.id], user=user, expected_versions={p.id: edited.version})
-                    _done(f"Changed {name} to {value!r} and approved proposal #{p.id}.")
-                except ValueError as exc:
-                    st.error(f"{name}: {exc}")
-                except PixisSyncError as exc:
-                    _data.bump()
-                    show_error(exc)
+            st.text_input("New value", key="review_edit_value")
+            st.button(
+                "Save and approve",
+                key="review_edit_approve",
+                on_click=_edit_and_approve,
+                args=(*seen, name, current),
+            )
 
 
-def _done(message: str) -> None:
-    flash(message)
+def _approve(store: Store, user: User, proposal_id: int, version: int) -> None:
+    try:
+        n = store.approve([proposal_id], user=user, expected_versions={proposal_id: version})
+        flash(
+            f"Approved proposal #{proposal_id}."
+            if n
+            else f"Proposal #{proposal_id} was already approved."
+        )
+    except PixisSyncError as exc:
+        flash_error(exc)
     _data.bump()
-    st.rerun()
+
+
+def _reject(store: Store, user: User, proposal_id: int, version: int, pairing: bool) -> None:
+    reason = str(st.session_state.get("review_reason", ""))
+    try:
+        store.reject(
+            [proposal_id], user=user, expected_versions={proposal_id: version}, reason=reason
+        )
+        remembered = " The pairing is remembered as not a match." if pairing else ""
+        flash(f"Rejected proposal #{proposal_id}.{remembered}")
+    except PixisSyncError as exc:
+        flash_error(exc)
+    _data.bump()
+
+
+def _edit_and_approve(
+    store: Store, user: User, proposal_id: int, version: int, name: str, current: Any
+) -> None:
+    typed = str(st.session_state.get("review_edit_value", ""))
+    try:
+        value = parse_edit(current, typed)
+    except ValueError as exc:
+        flash(f"{name}: {exc}", "error")
+        return
+    try:
+        edited = store.edit(proposal_id, name, value, user=user, expected_version=version)
+        store.approve([proposal_id], user=user, expected_versions={proposal_id: edited.version})
+        flash(f"Changed {name} to {value!r} and approved proposal #{proposal_id}.")
+    except PixisSyncError as exc:
+        flash_error(exc)
+    _data.bump()
 
 
 def apply_section(store: Store, user: User, batch: BatchSummary) -> None:

@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from pages import _data
-from pages._common import flash, show_error
+from pages._common import flash, flash_error
 from pixissync.console.proposals import (
     PREFLIGHT_CHOICES,
     SCORE_BANDS,
@@ -57,7 +57,11 @@ def page_of(batch: BatchSummary, flt: ProposalFilter) -> tuple[list[StoredPropos
         # The filter shrank the result below the page the user was on: show the last page.
         page = pages
         proposals, total = _data.proposal_page(batch.id, kwargs, (page - 1) * size, size)
-    view = f"{batch.id}|{sorted(kwargs.items())}|{page}|{size}|{_data.rev()}"
+    # The table's selection is by row number, so its key changes with the rows shown:
+    # when the page holds other proposals (a filter, a page, someone else's change),
+    # the selection starts empty instead of pointing at different proposals.
+    shown = ",".join(str(p.id) for p in proposals)
+    view = f"{batch.id}|{sorted(kwargs.items())}|{page}|{size}|{shown}|{_data.session_rev()}"
     sig = hashlib.sha1(view.encode()).hexdigest()[:10]
     return proposals, total, sig
 
@@ -118,57 +122,67 @@ def table(proposals: list[StoredProposal], sig: str) -> list[StoredProposal]:
     return [proposals[i] for i in rows if 0 <= i < len(proposals)]
 
 
-# -- confirmations -----------------------------------------------------------
+# -- decisions ---------------------------------------------------------------
+#
+# Every decision button is a callback whose arguments are fixed when the button
+# is drawn: the ids and versions the reviewer saw. Streamlit reruns the script
+# after a click, so reading them again then would approve whatever the
+# proposals have become in the meantime; this way the store's version check
+# refuses a decision taken on a state that is gone.
 
 
-def ask(kind: str, message: str, **payload: Any) -> None:
+def _ask(kind: str, message: str, payload: dict[str, Any]) -> None:
     """Hold an action until the user confirms it (shown by :func:`confirmation`)."""
-    st.session_state[CONFIRM_KEY] = {"kind": kind, "message": message, **payload}
+    reason = str(st.session_state.get("review_reason", ""))
+    st.session_state[CONFIRM_KEY] = {"kind": kind, "message": message, "reason": reason, **payload}
+
+
+def _cancel() -> None:
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
+def _confirm(store: Store, user: User, batch_id: int) -> None:
+    held = st.session_state.pop(CONFIRM_KEY, None)
+    if not held:
+        return
+    kind = held["kind"]
+    versions = {int(k): int(v) for k, v in held.get("versions", {}).items()}
+    try:
+        if kind == "approve_ids":
+            n = store.approve(list(versions), user=user, expected_versions=versions)
+            flash(f"Approved {n} proposal(s).")
+        elif kind == "reject_ids":
+            n = store.reject(
+                list(versions), user=user, expected_versions=versions, reason=held["reason"]
+            )
+            flash(f"Rejected {n} proposal(s).")
+        elif kind == "approve_where":
+            n = store.approve_where(batch_id, user=user, **held["filters"])
+            flash(f"Approved {n} proposal(s) matching {held['described']}.")
+        elif kind == "reject_where":
+            n = store.reject_where(batch_id, user=user, reason=held["reason"], **held["filters"])
+            flash(f"Rejected {n} proposal(s) matching {held['described']}.")
+    except PixisSyncError as exc:
+        flash_error(exc)
+    _data.bump()
 
 
 def confirmation(store: Store, user: User, batch: BatchSummary) -> None:
-    """Show the held action with Confirm / Cancel, and run it when confirmed."""
+    """Show the held action with Confirm / Cancel."""
     held = st.session_state.get(CONFIRM_KEY)
     if not held:
         return
     with st.container(border=True):
         st.warning(held["message"], icon=":material/help:")
         yes, no, _ = st.columns([1, 1, 4])
-        if no.button("Cancel", key="review_confirm_no"):
-            st.session_state.pop(CONFIRM_KEY, None)
-            st.rerun()
-        if yes.button("Confirm", key="review_confirm_yes", type="primary"):
-            st.session_state.pop(CONFIRM_KEY, None)
-            _run(store, user, batch, held)
-
-
-def _run(store: Store, user: User, batch: BatchSummary, held: dict[str, Any]) -> None:
-    kind = held["kind"]
-    try:
-        if kind == "approve_ids":
-            versions = {int(k): int(v) for k, v in held["versions"].items()}
-            n = store.approve(list(versions), user=user, expected_versions=versions)
-            flash(f"Approved {n} proposal(s).")
-        elif kind == "reject_ids":
-            versions = {int(k): int(v) for k, v in held["versions"].items()}
-            n = store.reject(
-                list(versions), user=user, expected_versions=versions, reason=held["reason"]
-            )
-            flash(f"Rejected {n} proposal(s).")
-        elif kind == "approve_where":
-            n = store.approve_where(batch.id, user=user, **held["filters"])
-            flash(f"Approved {n} proposal(s) matching {held['described']}.")
-        elif kind == "reject_where":
-            n = store.reject_where(batch.id, user=user, reason=held["reason"], **held["filters"])
-            flash(f"Rejected {n} proposal(s) matching {held['described']}.")
-        else:
-            return
-    except PixisSyncError as exc:
-        _data.bump()
-        show_error(exc)
-        return
-    _data.bump()
-    st.rerun()
+        no.button("Cancel", key="review_confirm_no", on_click=_cancel)
+        yes.button(
+            "Confirm",
+            key="review_confirm_yes",
+            type="primary",
+            on_click=_confirm,
+            args=(store, user, batch.id),
+        )
 
 
 def selection_actions(selected: list[StoredProposal], user: User) -> None:
@@ -176,23 +190,26 @@ def selection_actions(selected: list[StoredProposal], user: User) -> None:
     n = len(selected)
     st.markdown(f"**{n} selected**" if n else "Tick rows in the table to act on them.")
     a, r, reason_col = st.columns([1, 1, 3])
-    reason = reason_col.text_input(
+    reason_col.text_input(
         "Reason (for a rejection)", key="review_reason", placeholder="e.g. not the same customer"
     )
     versions = {str(p.id): p.version for p in selected}
     links = sum(1 for p in selected if p.action == "link")
-    if a.button(f"Approve {n} selected", key="review_approve_selected", disabled=not n):
-        ask("approve_ids", f"Approve {n} selected proposal(s)?", versions=versions)
-        st.rerun()
-    if r.button(f"Reject {n} selected", key="review_reject_selected", disabled=not n):
-        note = f" {links} pairing(s) will be remembered as not a match." if links else ""
-        ask(
-            "reject_ids",
-            f"Reject {n} selected proposal(s)?{note}",
-            versions=versions,
-            reason=reason,
-        )
-        st.rerun()
+    note = f" {links} pairing(s) will be remembered as not a match." if links else ""
+    a.button(
+        f"Approve {n} selected",
+        key="review_approve_selected",
+        disabled=not n,
+        on_click=_ask,
+        args=("approve_ids", f"Approve {n} selected proposal(s)?", {"versions": versions}),
+    )
+    r.button(
+        f"Reject {n} selected",
+        key="review_reject_selected",
+        disabled=not n,
+        on_click=_ask,
+        args=("reject_ids", f"Reject {n} selected proposal(s)?{note}", {"versions": versions}),
+    )
     if not user.may("approve"):
         st.caption(f"Your role ({user.role}) can read only; the store refuses decisions.")
 
@@ -201,23 +218,28 @@ def bulk_actions(flt: ProposalFilter, total: int) -> None:
     """Approve / reject everything matching the current filter, after a confirmation."""
     described = flt.describe()
     a, r, info = st.columns([1, 1, 3])
-    filters = flt.store_kwargs()
-    if a.button(f"Approve all {total:,} matching", key="review_approve_all", disabled=not total):
-        ask(
+    payload = {"filters": flt.store_kwargs(), "described": described}
+    a.button(
+        f"Approve all {total:,} matching",
+        key="review_approve_all",
+        disabled=not total,
+        on_click=_ask,
+        args=(
             "approve_where",
             f"Approve every approvable proposal matching {described} — {total:,} proposal(s)? "
             "Exceptions are never approved.",
-            filters=filters,
-            described=described,
-        )
-        st.rerun()
-    if r.button(f"Reject all {total:,} matching", key="review_reject_all", disabled=not total):
-        ask(
+            payload,
+        ),
+    )
+    r.button(
+        f"Reject all {total:,} matching",
+        key="review_reject_all",
+        disabled=not total,
+        on_click=_ask,
+        args=(
             "reject_where",
             f"Reject every proposal matching {described} — {total:,} proposal(s)?",
-            filters=filters,
-            described=described,
-            reason=str(st.session_state.get("review_reason", "")),
-        )
-        st.rerun()
+            payload,
+        ),
+    )
     info.caption(f"Filter: {described}")

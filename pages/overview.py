@@ -17,7 +17,7 @@ st.title("Overview")
 
 
 @st.cache_data(ttl=_data.TTL, show_spinner=False)
-def _overview(url: str, names: tuple[str, ...], revision: int) -> pl.DataFrame:
+def _overview(url: str, names: tuple[str, ...], revision: str) -> pl.DataFrame:
     return views.overview(opened.store, {n: flows[n] for n in names})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import _data, _detail, _review_table
-from pages._common import console, export_buttons, require_user
+from pages._common import console, export_buttons, require_user, show_flash
 from pixissync.console.proposals import proposal_table
 from pixissync.console.views import batch_label
 
@@ -64,6 +64,7 @@ export_buttons(
 )
 
 st.divider()
+show_flash()  # the outcome of the last decision, next to the buttons that made it
 act, bulk = st.tabs(["Selected rows", "Everything matching the filter"])
 with act:
     _review_table.selection_actions(selected, user)

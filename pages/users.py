@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pages._common import console, flash, require_user, show_error
+from pages._common import console, flash, require_user, show_error, show_flash
 from pixissync.console.auth import ROLE_HELP
 from pixissync.errors import PixisSyncError
 from pixissync.store import ROLES
@@ -13,6 +13,7 @@ from pixissync.store import ROLES
 user = require_user()
 store = console().store
 st.title("Users")
+show_flash()
 st.caption(" · ".join(f"**{role}** {ROLE_HELP[role]}" for role in ROLES))
 
 people = pl.DataFrame(

@@ -40,6 +40,24 @@ OVERVIEW_SCHEMA: Final[dict[str, pl.DataType]] = {
 }
 
 
+def data_version(store: Store) -> str:
+    """A token that changes whenever the store's data does (keys the console's caches).
+
+    Every decision, edit, apply outcome, saved batch and user change writes an
+    audit line, and runs are counted as they start and finish; three indexed
+    aggregates, about a millisecond, instead of trusting a cache's TTL.
+    """
+    audit, runs = t.audit_log, t.runs
+    query = sa.select(
+        sa.select(sa.func.max(audit.c.id)).scalar_subquery(),
+        sa.select(sa.func.max(runs.c.id)).scalar_subquery(),
+        sa.select(sa.func.count()).where(runs.c.finished_at.is_not(None)).scalar_subquery(),
+    )
+    with store.engine.connect() as conn:
+        row = conn.execute(query).one()
+    return ":".join(str(v or 0) for v in row)
+
+
 def _bucket() -> pl.Expr:
     """The overview column a proposal counts in, from its status and action."""
     status, action = pl.col("status"), pl.col("action")
