@@ -169,3 +169,13 @@ def test_paging_is_server_side_and_a_narrower_filter_lands_on_its_last_page(
     _, ids = _table(at)
     assert len(ids) == 1
     assert "1 proposal(s) match · 1 page(s)" in texts(at)
+
+
+def test_another_reviewers_decision_shows_on_the_next_rerun(home: object, store: Store) -> None:
+    at = signed_in("rev", "review")
+    page, _ = store.proposals(1, action="create", limit=1)
+    store.approve([page[0].id], user=User("ann", "admin"))
+    at.run()
+    frame = next(d for d in at.dataframe if str(d.key).startswith("review_table_")).value
+    assert frame[frame["id"] == page[0].id]["status"].iloc[0] == "approved"
+    assert "Approved=1" in texts(at)
