@@ -7,7 +7,7 @@ import streamlit as st
 from pages import _data, _detail, _review_table
 from pages._common import console, export_buttons, require_user, show_flash
 from pixissync.console.proposals import proposal_table
-from pixissync.console.views import batch_label
+from pixissync.console.views import batch_label, first_to_review
 
 EXPORT_LIMIT = 100_000
 
@@ -25,7 +25,11 @@ if not batches:
     st.stop()
 by_id = {b.id: b for b in batches}
 chosen = top_batch.selectbox(
-    "Batch", list(by_id), key="review_batch", format_func=lambda i: batch_label(by_id[i])
+    "Batch",
+    list(by_id),
+    index=first_to_review(batches),
+    key="review_batch",
+    format_func=lambda i: batch_label(by_id[i]),
 )
 batch = by_id[int(chosen)]
 

@@ -222,6 +222,21 @@ def batch_trend(batches: Sequence[BatchSummary]) -> pl.DataFrame:
     return frame.sort("created_at")
 
 
+def first_to_review(batches: Sequence[BatchSummary]) -> int:
+    """Index of the batch to open first: the parent-most flow with proposals pending.
+
+    Customers come before jobs, jobs before invoices (children wait for their
+    parents), and within a flow the newest batch; else the newest batch of all.
+    """
+    order = {name: n for n, name in enumerate(FLOW_ORDER)}
+    waiting = [
+        (order.get(b.flow, len(order)), -b.id, n)
+        for n, b in enumerate(batches)
+        if b.by_status.get("pending", 0)
+    ]
+    return min(waiting)[2] if waiting else 0
+
+
 def batch_label(batch: BatchSummary) -> str:
     """``#12 customers · 2026-02-01 09:30 UTC · open · 3,000 proposals (2,950 pending)``."""
     pending = batch.by_status.get("pending", 0)

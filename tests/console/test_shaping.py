@@ -153,3 +153,20 @@ def test_connection_settings_never_show_secrets() -> None:
     assert "Hunter2" not in settings and "abc123" not in settings
     assert "from environment variable SAGE_PASSWORD" in settings
     assert "mssql+pyodbc://••••@sql01/acme" in settings
+
+
+def test_review_opens_on_the_parent_most_flow_with_pending_work() -> None:
+    from pixissync.console.views import first_to_review
+    from pixissync.store import BatchSummary
+
+    def batch(id_: int, flow: str, pending: int) -> BatchSummary:
+        return BatchSummary(id_, None, flow, NOW, "open", None, pending, {"pending": pending})
+
+    newest_first = [
+        batch(5, "payments", 9),
+        batch(4, "jobs", 3),
+        batch(3, "customers", 0),
+        batch(2, "jobs", 7),
+    ]
+    assert first_to_review(newest_first) == 1  # jobs (customers has nothing pending), newest
+    assert first_to_review([batch(1, "customers", 0)]) == 0
