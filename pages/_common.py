@@ -190,6 +190,6 @@ def show_flash() -> None:
         {"success": st.success, "warning": st.warning, "error": st.error}.get(kind, st.info)(
             message
         )
-        if kind == "success":
-            # Also as a toast: visible wherever the reviewer has scrolled to.
-            st.toast(message, icon=":material/check_circle:")
+        # Also as a toast: visible wherever the reviewer has scrolled to.
+        icons = {"success": ":material/check_circle:", "warning": ":material/group:"}
+        st.toast(message.split("\n\n")[0], icon=icons.get(kind, ":material/error:"))
