@@ -1,8 +1,10 @@
-"""Saving batches and finding proposals: paging, filters, counts, speed."""
+"""Saving batches and finding proposals: paging, filters, counts on a big batch.
+
+Speed is measured in bench/store_bench.py, not asserted here.
+"""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC
 
 import pytest
@@ -14,19 +16,15 @@ from pixissync.store import NotFound, Store
 N = 50_000
 
 
-def test_fifty_thousand_proposals_save_page_and_filter_quickly(store: Store) -> None:
+def test_fifty_thousand_proposals_save_page_and_filter(store: Store) -> None:
     proposals = [make_proposal(i) for i in range(N)]
-    started = time.perf_counter()
     batch_id = store.save_batch(None, "customers", proposals, snapshot="snap/1")
-    saved = time.perf_counter() - started
-    assert saved < 20, f"saving {N} proposals took {saved:.1f}s"
 
     summary = store.batch(batch_id)
     assert summary.total == N and summary.snapshot == "snap/1"
     assert summary.by_action == {"create": 16_667, "update": 16_667, "link": 16_666}
     assert summary.by_status == {"pending": N}
 
-    started = time.perf_counter()
     page, total = store.proposals(batch_id, action="link", min_score=90, offset=100, limit=50)
     links_90 = sum(1 for i in range(N) if i % 3 == 2 and i % 100 >= 90)
     assert total == links_90
@@ -39,7 +37,6 @@ def test_fifty_thousand_proposals_save_page_and_filter_quickly(store: Store) -> 
     found, hits = store.proposals(batch_id, text="customer 4242")
     assert hits == 1 + 10  # 4242 and 42420..42429
     assert {p.source_id for p in found} >= {"C04242"}
-    assert time.perf_counter() - started < 2.5, "filters must stay fast on a big batch"
 
 
 def test_a_saved_proposal_reads_back_exactly(store: Store) -> None:
