@@ -49,14 +49,14 @@ def tiny_company(day: date = date(2024, 3, 5)) -> dict[str, pl.DataFrame]:
          "customer_id": "103", "status": "closed", "updated_at": LATEST},
     ]  # fmt: skip
     codes = [
-        {"cost_code": "01-100", "description": "Labor"},
-        {"cost_code": "02-200", "description": "Material"},
+        {"cost_code": "01-100", "description": "Labor", "updated_at": STAMP},
+        {"cost_code": "02-200", "description": "Material", "updated_at": STAMP},
     ]
     employees = [
         {"employee_id": "7", "first_name": "Maria", "last_name": "Mercado", "status": "active",
-         "pay_rate": D("30.00")},
+         "pay_rate": D("30.00"), "updated_at": STAMP},
         {"employee_id": "8", "first_name": "Luis", "last_name": "Valdez", "status": "active",
-         "pay_rate": D("25.00")},
+         "pay_rate": D("25.00"), "updated_at": STAMP},
     ]  # fmt: skip
     invoices = [
         {"invoice_id": "I-1", "invoice_number": "1001", "customer_id": "101", "job_id": "J-100",
