@@ -47,8 +47,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from pixissync.sync import sync
 
     folder = home_from_env(args.dir)
-    _say(f"building the demo home in {folder} from the sample company ...")
-    home = build_demo_home(folder)
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    _say(f"building the demo home in {folder} from the sample company ({args.erp}) ...")
+    home = build_demo_home(folder, erp=args.erp, systems=systems)
     results = sync(home, "all", trigger="demo", progress=_say)
     rows = [r.as_dict() for r in results]
     lines = [f"Demo home: {folder}", "", "Pending batches:"]
@@ -64,11 +65,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  pixissync approve BATCH --all --dir {folder}",
         f"  pixissync apply BATCH --dir {folder}",
     ]
+    if home.services and args.no_console:
+        lines.append("(the REST stand-ins stop when this command ends)")
     _emit(args, rows, "\n".join(lines))
-    home.close()
-    if not args.no_console:
-        return _run_console(folder, args.port)
-    return 0
+    try:
+        if not args.no_console:
+            return _run_console(folder, args.port)
+        return 0
+    finally:
+        home.close()
 
 
 def _run_console(folder: Path, port: int) -> int:
@@ -225,6 +230,17 @@ def add_commands(sub: Any) -> None:
     home_opts(p)
     p.add_argument("--no-console", action="store_true", help="do not start the console")
     p.add_argument("--port", type=int, default=8501, help="console port (default 8501)")
+    p.add_argument(
+        "--erp",
+        default="sage100c",
+        choices=["sage100c", "vista", "sage300cre", "acumatica"],
+        help="ERP stand-in to sync into (default sage100c)",
+    )
+    p.add_argument(
+        "--systems",
+        default="files",
+        help="field side: files, or servicetrade, buildops, rhumbix (comma-separated)",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("sync", help="pull, match and plan one flow or all; saves batches")

@@ -65,6 +65,8 @@ class Home:
     config: dict[str, Any]
     flows: dict[str, Flow]
     _connectors: dict[str, Connector] = field(default_factory=dict)
+    services: list[Any] = field(default_factory=list)
+    """Things to stop with the home (the demo's loopback stand-ins)."""
 
     @classmethod
     def open(cls, path: str | Path) -> Home:
@@ -144,3 +146,6 @@ class Home:
         for connector in self._connectors.values():
             connector.close()
         self._connectors.clear()
+        for service in self.services:
+            service.stop()
+        self.services.clear()

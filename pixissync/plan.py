@@ -169,6 +169,12 @@ def _pair_proposal(
         else:
             diff = {}  # linking records the pair only; the difference stays an exception
     values = {name: change["new"] for name, change in diff.items()} if action != "exception" else {}
+    if values and not inp.facts.writable:
+        values = {}
+        note = f"{inp.facts.target_name} does not take {entity} writes from PixisSync"
+        preflight.append(Preflight("not_writable", None, f"{note}; change it there", known))
+        if known:
+            action = "exception"
     summary = (
         f"{'Update' if action == 'update' else action.capitalize()} {entity} "
         f"{_label(tgt, entity)!r}"
@@ -250,6 +256,15 @@ def _create(
     for name, grouped in children.items():
         values[name] = grouped.get(s_id, [])
     preflight = run_checks(flow.preflight, entity, values, inp.facts)
+    if not inp.facts.writable:
+        preflight.append(
+            Preflight(
+                "not_writable",
+                None,
+                f"{inp.facts.target_name} does not take {entity} writes from PixisSync; "
+                "key it in there, and the next sync links it",
+            )
+        )
     for column, parent_flow in flow.parents.items():
         why = inp.parent_exceptions.get(column, {}).get(parents.get(column) or "")
         if why and row.get(column) is None:

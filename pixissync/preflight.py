@@ -24,12 +24,17 @@ class TargetFacts:
     holds; ``closed_periods`` holds ``(year, month)`` pairs locked in the target;
     ``employees`` and ``cost_codes`` are the ids the target knows, or ``None``
     when the target does not say (the check is then skipped, not guessed).
+    ``writable`` is false when the target's connector cannot write the entity
+    (Sage 300 CRE takes only time imports): creates become exceptions to key in
+    by hand, and links record the pair without writing.
     """
 
     field_limits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     closed_periods: frozenset[tuple[int, int]] = frozenset()
     employees: frozenset[str] | None = None
     cost_codes: frozenset[str] | None = None
+    writable: bool = True
+    target_name: str = "the target"
 
 
 Check = Callable[[str, Mapping[str, Any], TargetFacts], list[Preflight]]

@@ -101,6 +101,12 @@ def _parent_links(home: Home, flow: Flow, state: _RunState) -> dict[str, pl.Data
         entity = _PARENT_ENTITY[column]
         known = _links(home, entity, flow.source, flow.target)
         pending = state.provisional.get((entity, flow.source, flow.target))
+        backward = state.provisional.get((entity, flow.target, flow.source))
+        if backward is not None:
+            reversed_pairs = backward.select(
+                pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id")
+            )
+            pending = reversed_pairs if pending is None else pl.concat([pending, reversed_pairs])
         if pending is not None:
             known = pl.concat([known, pending]).unique("source_id", keep="first")
         out[column] = known
@@ -121,7 +127,14 @@ def _target_facts(home: Home, flow: Flow, state: _RunState) -> TargetFacts:
     if "known_cost_code" in flow.preflight and "cost_code" in connector.pulls:
         frame = state.snapshot.get(flow.target, connector, "cost_code")
         cost_codes = frozenset(frame["cost_code"].to_list())
-    return TargetFacts(limits, closed, employees, cost_codes)
+    return TargetFacts(
+        limits,
+        closed,
+        employees,
+        cost_codes,
+        writable=flow.entity in connector.pushes,
+        target_name=f"{flow.target} ({getattr(connector, 'name', type(connector).__name__)})",
+    )
 
 
 def _children(home: Home, flow: Flow, state: _RunState) -> dict[str, pl.DataFrame]:

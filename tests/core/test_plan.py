@@ -229,3 +229,19 @@ def test_time_for_unknown_employee_or_cost_code_is_an_exception_naming_it() -> N
     assert by_id["T1"].values["work_date"] == date(2026, 10, 5)
     assert by_id["T2"].action == "exception" and "employee E404" in by_id["T2"].summary
     assert by_id["T3"].action == "exception" and "cost code 99-999" in by_id["T3"].summary
+
+
+def test_a_target_that_cannot_take_the_entity_gets_exceptions_not_failed_writes() -> None:
+    inp = PlanInput(
+        flow=DEFAULT_FLOWS["customers"],
+        source=frame("customer", FIELD_CUSTOMERS),
+        target=frame("customer", ERP_CUSTOMERS),
+        pairs=pairs(("F1", "101", "known"), ("F2", "102", "auto")),
+        xref=links(("F1", "101")),
+        facts=TargetFacts(writable=False, target_name="erp (sage300cre)"),
+    )
+    by_id = {p.source_id: p for p in plan(inp)}
+    assert by_id["F1"].action == "exception" and by_id["F1"].values == {}
+    assert by_id["F2"].action == "link" and by_id["F2"].values == {}
+    assert by_id["F3"].action == "exception"
+    assert "erp (sage300cre) does not take customer writes" in by_id["F3"].summary
