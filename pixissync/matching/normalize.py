@@ -101,8 +101,9 @@ def place_name(expr: pl.Expr) -> pl.Expr:
 
 
 def name_numbers(expr: pl.Expr) -> pl.Expr:
-    """The numbers inside a name ("Burger Barn #12" -> "12"): chain sites differ here."""
-    return _null_if_empty(expr.str.extract_all(r"\d+").list.join(" "))
+    """The numbers inside a name, leading zeros dropped ("Burger Barn #012" -> "12")."""
+    numbers = expr.str.extract_all(r"\d+").list.eval(pl.element().str.replace(r"^0+(\d)", "${1}"))
+    return _null_if_empty(numbers.list.join(" "))
 
 
 def street_address(expr: pl.Expr) -> pl.Expr:

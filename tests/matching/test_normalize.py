@@ -46,6 +46,7 @@ def _run(normalizer: str, value: str | None) -> str | None:
         ("person_order", "Summit, LLC", "Summit, LLC"),
         ("name_numbers", "burger barn 12", "12"),
         ("name_numbers", "burger barn", None),
+        ("name_numbers", "burger barn store 0012 bldg 3", "12 3"),
         ("trade_words", "kim plumbing and heating llc", "heating plumbing"),
         ("trade_words", "kim electric", "electric"),
         ("trade_words", "riverside dental group", None),
