@@ -376,12 +376,14 @@ def test_the_xml_is_an_mbxml_request_set(sage: Sage100cConnector) -> None:
 # -- configuration and transport errors ---------------------------------------------------
 
 
-def test_registered_and_sandbox_only(small_db: Path) -> None:
+def test_registered_and_modes_checked(small_db: Path) -> None:
     connector = create("sage100c", url=str(small_db), mode="sandbox")
     assert isinstance(connector, Sage100cConnector)
     connector.close()
-    with pytest.raises(ConfigError, match="mode"):
-        Sage100cConnector(str(small_db), mode="production")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="mode 'live' is unknown"):
+        Sage100cConnector(str(small_db), mode="live")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="'host' is required"):
+        Sage100cConnector(mode="production", company="Acme", login="pixissync")
     with pytest.raises(ConfigError, match="usrdf9"):
         Sage100cConnector(str(small_db), reference_field="usrdf9")
 

@@ -1,19 +1,23 @@
 """Read Sage 100 Contractor tables into canonical frames with SQLAlchemy Core.
 
 The queries use only portable Core constructs, so the same code reads the
-SQLite/PostgreSQL sandbox and, later, the company database on SQL Server
-(``mssql+pyodbc``). Sage timestamps are naive; we treat them as UTC (the
-sandbox writes UTC; a production profile would name the server's zone).
+SQLite/PostgreSQL sandbox and the company database on SQL Server
+(``mssql+pyodbc``, see :mod:`.production`); the tests compile every statement
+for the ``mssql`` dialect. Each table is read in keyset pages: ``ORDER BY
+recnum`` (``recnum, linnum`` for line tables) with ``TOP n`` on SQL Server and
+``WHERE recnum > :last`` for the next page, so a large company is never read
+with ``OFFSET`` (which rescans) nor held open in one long cursor. Incremental
+reads add ``upddte > :since``. Sage timestamps are naive; we treat them as UTC
+(the sandbox writes UTC; a production profile would name the server's zone).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import polars as pl
-from sqlalchemy import Connection, Select, Table, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, Table, and_, or_, select
 
 from pixissync.connectors.sage100c import schema as s
 from pixissync.connectors.sage100c.tables import (
@@ -27,10 +31,49 @@ from pixissync.model import ENTITIES, MONEY, TIMESTAMP
 _I64 = pl.Int64()
 _STR = pl.String()
 _DATE = pl.Date()
+PAGE_SIZE: Final = 5000
 
 
-def _frame(conn: Connection, query: Select[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    rows = conn.execute(query).all()
+def _after_key(keys: tuple[ColumnElement[Any], ...], last: tuple[Any, ...]) -> ColumnElement[bool]:
+    """``keys > last`` spelled out (SQL Server has no row-value comparison)."""
+    head, value = keys[0], last[0]
+    after: ColumnElement[bool] = head > value
+    if len(keys) == 1:
+        return after
+    return or_(after, and_(head == value, _after_key(keys[1:], last[1:])))
+
+
+def _paged_rows(
+    conn: Connection, query: Select[Any], keys: tuple[ColumnElement[Any], ...], page_size: int
+) -> list[tuple[Any, ...]]:
+    """All rows of ``query``, fetched in keyset pages ordered by ``keys``."""
+    width = len(query.selected_columns)
+    base = (
+        query.add_columns(*(key.label(f"_key{n}") for n, key in enumerate(keys)))
+        .order_by(None)
+        .order_by(*keys)
+        .limit(page_size)
+    )
+    out: list[tuple[Any, ...]] = []
+    last: tuple[Any, ...] | None = None
+    while True:
+        page: list[Row[Any]] = list(
+            conn.execute(base if last is None else base.where(_after_key(keys, last)))
+        )
+        out.extend(tuple(row)[:width] for row in page)
+        if len(page) < page_size:
+            return out
+        last = tuple(page[-1])[width:]
+
+
+def _frame(
+    conn: Connection,
+    query: Select[Any],
+    schema: dict[str, pl.DataType],
+    keys: tuple[ColumnElement[Any], ...],
+    page_size: int,
+) -> pl.DataFrame:
+    rows = _paged_rows(conn, query, keys, page_size)
     columns = list(schema)
     data = {c: [row[i] for row in rows] for i, c in enumerate(columns)}
     return pl.DataFrame(data, schema=schema)
@@ -60,7 +103,9 @@ def _ts() -> pl.Datetime:
     return pl.Datetime("us")
 
 
-def customers(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def customers(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+) -> pl.DataFrame:
     t = s.reccln
     q = select(
         t.c.recnum, t.c.clnnme, t.c.addrs1, t.c.addrs2, t.c.ctynme, t.c.state_, t.c.zipcde,
@@ -74,6 +119,8 @@ def customers(conn: Connection, since: datetime | None) -> pl.DataFrame:
             "state": _STR, "postal_code": _STR, "phone": _STR, "email": _STR, "status": _I64,
             "external_ref": _STR, "updated_at": _ts(),
         },
+        (t.c.recnum,),
+        page_size,
     )  # fmt: skip
     return raw.with_columns(
         pl.col("recnum").cast(_STR).alias("customer_id"),
@@ -82,7 +129,7 @@ def customers(conn: Connection, since: datetime | None) -> pl.DataFrame:
     )
 
 
-def jobs(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def jobs(conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE) -> pl.DataFrame:
     t = s.actrec
     q = select(
         t.c.recnum, t.c.jobnme, t.c.clnnum, t.c.addrs1, t.c.ctynme, t.c.state_, t.c.zipcde,
@@ -96,6 +143,8 @@ def jobs(conn: Connection, since: datetime | None) -> pl.DataFrame:
             "state": _STR, "postal_code": _STR, "status": _I64, "external_ref": _STR,
             "updated_at": _ts(),
         },
+        (t.c.recnum,),
+        page_size,
     )  # fmt: skip
     return raw.with_columns(
         pl.col("recnum").cast(_STR).alias("job_id"),
@@ -106,7 +155,9 @@ def jobs(conn: Connection, since: datetime | None) -> pl.DataFrame:
     )
 
 
-def invoices(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def invoices(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+) -> pl.DataFrame:
     """Invoices; ``status`` reads ``posted`` for an open invoice already in the ledger."""
     t, j = s.acrinv, s.actrec
     q = select(
@@ -122,6 +173,8 @@ def invoices(conn: Connection, since: datetime | None) -> pl.DataFrame:
             "balance": MONEY, "status": _I64, "lgrrec": _I64, "external_ref": _STR,
             "updated_at": _ts(),
         },
+        (t.c.recnum,),
+        page_size,
     )  # fmt: skip
     posted = pl.col("lgrrec").is_not_null()
     return raw.with_columns(
@@ -142,13 +195,15 @@ def _changed_parents(table: Table, since: datetime | None) -> Select[Any]:
     return _since(table, select(table.c.recnum), since)
 
 
-def invoice_lines(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def invoice_lines(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+) -> pl.DataFrame:
     """Lines of the invoices changed after ``since`` (lines carry no change date of their own)."""
     t = s.arivln
     q = select(
         t.c.recnum, t.c.linnum, t.c.dscrpt, t.c.linqty, t.c.linprc, t.c.extprc, t.c.cstcde,
         t.c.lgract, t.c.subact,
-    ).order_by(t.c.recnum, t.c.linnum)  # fmt: skip
+    )  # fmt: skip
     if since is not None:
         q = q.where(t.c.recnum.in_(_changed_parents(s.acrinv, since)))
     raw = _frame(
@@ -159,6 +214,8 @@ def invoice_lines(conn: Connection, since: datetime | None) -> pl.DataFrame:
             "quantity": pl.Decimal(12, 4), "unit_price": pl.Decimal(12, 4), "amount": MONEY,
             "cstcde": pl.Decimal(12, 3), "lgract": _I64, "subact": _I64,
         },
+        (t.c.recnum, t.c.linnum),
+        page_size,
     )  # fmt: skip
     account = pl.col("lgract").cast(_STR)
     return raw.with_columns(
@@ -171,13 +228,11 @@ def invoice_lines(conn: Connection, since: datetime | None) -> pl.DataFrame:
     )
 
 
-def _payment_rows(conn: Connection) -> pl.DataFrame:
+def _payment_rows(conn: Connection, page_size: int) -> pl.DataFrame:
     p, i, j = s.acrpmt, s.acrinv, s.actrec
-    q = (
-        select(p.c.recnum, j.c.clnnum, p.c.chknum, p.c.chkdte, p.c.amount, p.c.usrdf1, p.c.upddte)
-        .select_from(p.join(i, i.c.recnum == p.c.recnum).outerjoin(j, j.c.recnum == i.c.jobnum))
-        .order_by(p.c.recnum, p.c.linnum)
-    )
+    q = select(
+        p.c.recnum, j.c.clnnum, p.c.chknum, p.c.chkdte, p.c.amount, p.c.usrdf1, p.c.upddte
+    ).select_from(p.join(i, i.c.recnum == p.c.recnum).outerjoin(j, j.c.recnum == i.c.jobnum))
     raw = _frame(
         conn,
         q,
@@ -185,6 +240,8 @@ def _payment_rows(conn: Connection) -> pl.DataFrame:
             "recnum": _I64, "clnnum": _I64, "chknum": _STR, "chkdte": _DATE, "amount": MONEY,
             "usrdf1": _STR, "upddte": _ts(),
         },
+        (p.c.recnum, p.c.linnum),
+        page_size,
     )  # fmt: skip
     return raw.with_columns(
         (pl.col("clnnum").cast(_STR) + ":" + pl.col("chknum")).alias("payment_id"),
@@ -199,9 +256,11 @@ def _after(frame: pl.DataFrame, since: datetime | None) -> pl.DataFrame:
     return frame.filter(pl.col("updated_at") > moment)
 
 
-def payments(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def payments(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+) -> pl.DataFrame:
     """One payment per customer and check number (Sage keeps a row per invoice paid)."""
-    rows = _payment_rows(conn)
+    rows = _payment_rows(conn, page_size)
     upper = pl.col("reference").str.to_uppercase()
     frame = (
         rows.group_by("payment_id", maintain_order=True)
@@ -225,9 +284,11 @@ def payments(conn: Connection, since: datetime | None) -> pl.DataFrame:
     return _after(frame, since)
 
 
-def payment_applications(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def payment_applications(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+) -> pl.DataFrame:
     """Which invoices each payment paid, for payments changed after ``since``."""
-    rows = _payment_rows(conn).rename({"upddte": "updated_at"})
+    rows = _payment_rows(conn, page_size).rename({"upddte": "updated_at"})
     changed = _after(rows.group_by("payment_id").agg(pl.col("updated_at").max()), since)
     return (
         rows.filter(pl.col("payment_id").is_in(changed["payment_id"].implode()))
@@ -237,13 +298,18 @@ def payment_applications(conn: Connection, since: datetime | None) -> pl.DataFra
     )
 
 
-def time_entries(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def time_entries(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+) -> pl.DataFrame:
     """Daily payroll lines grouped into one entry per ``recnum``."""
     t = s.dlypyr
     q = select(
         t.c.recnum, t.c.empnum, t.c.jobnum, t.c.cstcde, t.c.dtewrk, t.c.paytyp, t.c.hrswrk,
         t.c.usrdf1, t.c.upddte,
-    ).order_by(t.c.recnum, t.c.linnum)  # fmt: skip
+    )  # fmt: skip
+    if since is not None:
+        # Only entries with a line changed after ``since``; _after() below keeps the rule exact.
+        q = q.where(t.c.recnum.in_(_since(t, select(t.c.recnum), since)))
     raw = _frame(
         conn,
         q,
@@ -252,6 +318,8 @@ def time_entries(conn: Connection, since: datetime | None) -> pl.DataFrame:
             "dtewrk": _DATE, "paytyp": _I64, "hrswrk": pl.Decimal(7, 2), "usrdf1": _STR,
             "upddte": _ts(),
         },
+        (t.c.recnum, t.c.linnum),
+        page_size,
     )  # fmt: skip
 
     def hours(paytyp: int) -> pl.Expr:
@@ -280,7 +348,9 @@ def time_entries(conn: Connection, since: datetime | None) -> pl.DataFrame:
     return _after(frame, since)
 
 
-def employees(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def employees(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+) -> pl.DataFrame:
     t = s.employ
     q = select(t.c.recnum, t.c.fstnme, t.c.lstnme, t.c.status, t.c.payrt1, t.c.upddte)
     raw = _frame(
@@ -290,6 +360,8 @@ def employees(conn: Connection, since: datetime | None) -> pl.DataFrame:
             "recnum": _I64, "first_name": _STR, "last_name": _STR, "status": _I64,
             "pay_rate": pl.Decimal(12, 4), "updated_at": _ts(),
         },
+        (t.c.recnum,),
+        page_size,
     )  # fmt: skip
     return raw.with_columns(
         pl.col("recnum").cast(_STR).alias("employee_id"),
@@ -299,18 +371,30 @@ def employees(conn: Connection, since: datetime | None) -> pl.DataFrame:
     )
 
 
-def cost_codes(conn: Connection, since: datetime | None) -> pl.DataFrame:
+def cost_codes(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+) -> pl.DataFrame:
     t = s.cstcde
-    q = select(t.c.recnum, t.c.cdenme, t.c.upddte).order_by(t.c.recnum)
+    q = select(t.c.recnum, t.c.cdenme, t.c.upddte)
     raw = _frame(
         conn,
         _since(t, q, since),
         {"recnum": pl.Decimal(12, 3), "description": _STR, "updated_at": _ts()},
+        (t.c.recnum,),
+        page_size,
     )
     return raw.with_columns(pl.col("recnum").cast(_STR).alias("cost_code"), _utc("updated_at"))
 
 
-READERS: Final[dict[str, Callable[[Connection, datetime | None], pl.DataFrame]]] = {
+class Reader(Protocol):
+    """Reads one canonical entity's raw frame (rows changed after ``since``, if given)."""
+
+    def __call__(
+        self, conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    ) -> pl.DataFrame: ...
+
+
+READERS: Final[dict[str, Reader]] = {
     "customer": customers,
     "job": jobs,
     "invoice": invoices,
