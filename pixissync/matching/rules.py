@@ -179,6 +179,7 @@ _TOP: Final = {
     "deterministic",
     "blocking",
     "comparisons",
+    "reconcile",  # month-end tolerances, read and checked by pixissync.reconcile
 }
 
 
