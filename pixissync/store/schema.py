@@ -196,3 +196,6 @@ flow_locks = sa.Table(
     sa.Column("acquired_at", UTCDateTime(), nullable=False),
     sa.Column("expires_at", UTCDateTime(), nullable=False),
 )
+
+# Registered last: they import this module's metadata (migration 0002).
+from pixissync.store import reconcile_tables as _reconcile_tables  # noqa: E402, F401

@@ -28,7 +28,7 @@ def test_migrate_creates_every_table_and_is_idempotent(store: Store) -> None:
     names = set(sa.inspect(store.engine).get_table_names())
     assert names >= TABLES
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
 
 
 def test_migrations_match_the_tables_the_code_uses(store: Store) -> None:
