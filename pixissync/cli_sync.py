@@ -49,7 +49,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     folder = home_from_env(args.dir)
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     _say(f"building the demo home in {folder} from the sample company ({args.erp}) ...")
-    home = build_demo_home(folder, erp=args.erp, systems=systems)
+    home = build_demo_home(folder, erp=args.erp, systems=systems, review_all=args.review_all)
     results = sync(home, "all", trigger="demo", progress=_say)
     rows = [r.as_dict() for r in results]
     lines = [f"Demo home: {folder}", "", "Pending batches:"]
@@ -235,6 +235,11 @@ def add_commands(sub: Any) -> None:
         default="sage100c",
         choices=["sage100c", "vista", "sage300cre", "acumatica"],
         help="ERP stand-in to sync into (default sage100c)",
+    )
+    p.add_argument(
+        "--review-all",
+        action="store_true",
+        help="approve nothing automatically: every pairing waits for a person",
     )
     p.add_argument(
         "--systems",

@@ -110,6 +110,16 @@ def _erp_section(erp: str, folder: Path, samples: Path, services: list[Any]) -> 
     raise ConfigError(f"unknown ERP {erp!r}; choose from {', '.join(ERPS)}")
 
 
+def _without_auto_approval(sections: list[str]) -> list[str]:
+    names = ("customers", "jobs", "invoices", "time", "payments")
+    out = []
+    for name in names:
+        own = [sec for sec in sections if sec.startswith(f"[flows.{name}]")]
+        body = own[0] if own else f"[flows.{name}]\n"
+        out.append(body + 'auto_approve = "none"\n')
+    return out
+
+
 def build_demo_home(
     folder: Path,
     *,
@@ -117,8 +127,13 @@ def build_demo_home(
     fresh: bool = True,
     erp: str = "sage100c",
     systems: Sequence[str] = ("files",),
+    review_all: bool = False,
 ) -> Home:
-    """Create (or recreate) a demo home in ``folder`` and return it opened."""
+    """Create (or recreate) a demo home in ``folder`` and return it opened.
+
+    ``review_all`` turns every flow's auto-approval off, so each pairing waits
+    for a person (for training, and for tests that count what a person approved).
+    """
     if not (samples / "field").is_dir() or not (samples / "sage100c").is_dir():
         raise ConfigError(f"sample company not found in {samples} (expected field/ and sage100c/)")
     if erp not in ERPS:
@@ -139,6 +154,8 @@ def build_demo_home(
         for service in services:
             service.stop()
         raise
+    if review_all:
+        flow_sections = _without_auto_approval(flow_sections)
     config = "\n".join(
         [
             "# PixisSync demo home, made by `pixissync demo`. Edit freely.",

@@ -14,8 +14,15 @@ from typing import Any, Final, Literal
 
 from pixissync.errors import ConfigError
 
-AutoApprove = Literal["none", "linked_updates", "safe"]
-AUTO_APPROVE_POLICIES: Final = ("none", "linked_updates", "safe")
+AutoApprove = Literal["none", "links", "linked_updates", "safe"]
+AUTO_APPROVE_POLICIES: Final = ("none", "links", "linked_updates", "safe")
+"""What a flow approves without a person (creates never are):
+
+* ``none`` — nothing;
+* ``links`` — pairings the rules decided ``auto`` that write nothing to the target;
+* ``linked_updates`` — ``links``, plus updates of records already linked;
+* ``safe`` — ``linked_updates``, plus ``auto`` pairings that also update the target.
+"""
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ DEFAULT_FLOWS: Final[dict[str, Flow]] = {
         parents={"job_id": "jobs"},
         preflight=("known_employee", "known_cost_code", "approved_time", "closed_period"),
         updates=False,
-        auto_approve="none",
+        auto_approve="links",
         schedule="0 18 * * 1-5",
     ),
     "payments": Flow(
@@ -131,7 +138,7 @@ DEFAULT_FLOWS: Final[dict[str, Flow]] = {
         fields=("customer_id", "payment_date", "amount", "reference", "method"),
         parents={"customer_id": "customers"},
         updates=False,
-        auto_approve="none",
+        auto_approve="links",
         schedule="15 * * * *",
     ),
 }

@@ -236,18 +236,18 @@ def _decisions(home: Home, flow: Flow) -> pl.DataFrame:
 
 
 def _auto_approve(flow: Flow, proposals: list[Proposal]) -> int:
-    """Apply the flow's policy; creates are never approved without a person."""
+    """Apply the flow's policy (see ``AUTO_APPROVE_POLICIES``); never a create."""
+    policy = flow.auto_approve
     approved = 0
     for proposal in proposals:
-        if any(p.blocking for p in proposal.preflight):
+        if policy == "none" or any(p.blocking for p in proposal.preflight):
             continue
-        safe_update = proposal.action == "update"
-        safe_link = (
-            flow.auto_approve == "safe"
-            and proposal.action == "link"
-            and proposal.decision == "auto"
-        )
-        if flow.auto_approve != "none" and (safe_update or safe_link):
+        auto_link = proposal.action == "link" and proposal.decision == "auto"
+        if (
+            (auto_link and not proposal.values)
+            or (policy in ("linked_updates", "safe") and proposal.action == "update")
+            or (policy == "safe" and auto_link)
+        ):
             proposal.status = "approved"
             approved += 1
     return approved

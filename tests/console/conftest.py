@@ -56,7 +56,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pixissync.sync import sync
 
     folder = tmp_path_factory.mktemp("demo") / "home"
-    home = build_demo_home(folder)
+    home = build_demo_home(folder, review_all=True)
     sync(home, ["customers", "jobs"], trigger="test")
     home.close()
     return folder

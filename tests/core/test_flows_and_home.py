@@ -117,3 +117,42 @@ def test_flows_are_due_on_their_cron_schedule(
     )
     parse = lambda s: datetime.fromisoformat(s).replace(tzinfo=UTC)  # noqa: E731
     assert is_due(flow, parse(last) if last else None, parse(now)) is due
+
+
+def test_auto_approval_policies_never_approve_creates() -> None:
+    from pixissync.proposal import Preflight, Proposal
+    from pixissync.sync import _auto_approve
+
+    def proposal(action: str, decision: str | None = None, values: bool = False) -> Proposal:
+        return Proposal(
+            flow="customers",
+            entity="customer",
+            action=action,  # type: ignore[arg-type]
+            source_system="field",
+            source_id=f"{action}-{decision}-{values}",
+            target_system="erp",
+            reference="r",
+            idempotency_key=f"{action}-{decision}-{values}",
+            decision=decision,
+            values={"phone": "1"} if values else {},
+        )
+
+    def approved(policy: str) -> set[str]:
+        flow = flows_from_config({"customers": {"auto_approve": policy}})["customers"]
+        batch = [
+            proposal("create"),
+            proposal("link", "auto"),
+            proposal("link", "auto", values=True),
+            proposal("link", "review"),
+            proposal("update", "known", values=True),
+        ]
+        blocked = proposal("update", "known", values=True)
+        blocked.source_id = "blocked"
+        blocked.preflight = [Preflight("closed_period", "invoice_date", "closed")]
+        _auto_approve(flow, [*batch, blocked])
+        return {p.source_id for p in [*batch, blocked] if p.status == "approved"}
+
+    assert approved("none") == set()
+    assert approved("links") == {"link-auto-False"}
+    assert approved("linked_updates") == {"link-auto-False", "update-known-True"}
+    assert approved("safe") == {"link-auto-False", "link-auto-True", "update-known-True"}

@@ -43,7 +43,7 @@ def _free_port() -> int:
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo home with a pending customers batch."""
     folder = tmp_path_factory.mktemp("e2e") / "home"
-    home = build_demo_home(folder)
+    home = build_demo_home(folder, review_all=True)
     sync(home, ["customers"], trigger="test")
     home.close()
     return folder

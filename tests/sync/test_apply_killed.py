@@ -28,7 +28,8 @@ def test_apply_killed_mid_batch_then_rerun_leaves_each_record_once(tmp_path: Pat
     approved = 0
     for r in results:
         assert r.batch_id is not None
-        approved += home.store.approve_where(r.batch_id, user=ADMIN, status="pending")
+        home.store.approve_where(r.batch_id, user=ADMIN, status="pending")
+        approved += home.store.batch(r.batch_id).by_status.get("approved", 0)
     jobs_batch = next(r.batch_id for r in results if r.flow == "jobs")
     assert jobs_batch is not None
 
