@@ -24,6 +24,9 @@ PERMISSIONS: Final[dict[str, Role]] = {
     "manage_users": "admin",
     "manage_rules": "admin",
     "manage_connections": "admin",
+    "review_duplicates": "reviewer",
+    "save_reconciliation": "reviewer",
+    "sign_off": "admin",
 }
 
 # ``applying`` is the short-lived claim apply holds while it writes one proposal;
