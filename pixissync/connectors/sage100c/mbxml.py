@@ -187,3 +187,46 @@ def parse_response(xml: str) -> list[Result]:
             )
         )
     return results
+
+
+ON_ERROR: Final = ("stopOnError", "continueOnError")
+
+
+def check_request_set(xml: str) -> None:
+    """Check a request document has the documented MBXML envelope.
+
+    ``<api:MBXML xmlns:api=...>`` holding ``<MBXMLSessionRq>`` (``<Company>``,
+    ``<User>``) then ``<MBXMLMsgsRq messageSetID=".." onError="..">`` whose
+    children are ``...Rq`` elements, each with a unique ``requestID`` and one record.
+
+    Raises:
+        ValueError: naming the first thing that is wrong (or the XML parser's message).
+    """
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise ValueError(f"not well-formed XML: {exc}") from None
+    if root.tag != f"{{{NAMESPACE}}}MBXML":
+        raise ValueError(f"root is {root.tag}, not api:MBXML in {NAMESPACE}")
+    children = [child.tag for child in root]
+    if children != ["MBXMLSessionRq", "MBXMLMsgsRq"]:
+        raise ValueError(f"MBXML holds {children}, not [MBXMLSessionRq, MBXMLMsgsRq]")
+    session = [child.tag for child in root[0]]
+    if session != ["Company", "User"]:
+        raise ValueError(f"MBXMLSessionRq holds {session}, not [Company, User]")
+    messages = root[1]
+    if not messages.get("messageSetID"):
+        raise ValueError("MBXMLMsgsRq has no messageSetID")
+    if messages.get("onError") not in ON_ERROR:
+        raise ValueError(f"MBXMLMsgsRq onError is {messages.get('onError')!r}, not {ON_ERROR}")
+    if len(messages) == 0:
+        raise ValueError("MBXMLMsgsRq holds no request")
+    seen: set[str] = set()
+    for request in messages:
+        request_id = request.get("requestID") or ""
+        if not request.tag.endswith("Rq") or not request_id or request_id in seen:
+            raise ValueError(f"{request.tag} requestID={request_id!r}: not a distinct ...Rq")
+        seen.add(request_id)
+        records = [child for child in request if child.tag != "ObjectRef"]
+        if len(records) != 1:
+            raise ValueError(f"{request.tag} {request_id} holds {len(records)} records, not 1")

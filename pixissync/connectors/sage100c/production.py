@@ -46,6 +46,8 @@ _CONFIG_ERRORS: Final = {
     "4060": "database {company!r} cannot be opened by login {login!r}: check the company name "
     "and the login's access to it",
 }
+# unixODBC / Windows driver manager: the named driver is not installed.
+_NO_DRIVER: Final = ("Can't open lib", "IM002", "Data source name not found")
 # Connection-level trouble worth retrying (SQLSTATE 08xxx, HYT00 timeout, deadlock 1205).
 _TRANSIENT_MARKERS: Final = ("08001", "08S01", "08004", "HYT00", "HYT01", "(1205)", "40001")
 
@@ -183,12 +185,18 @@ def database_error(
             configuration errors (None in sandbox mode).
 
     Returns:
-        ConfigError for what only the site can fix (app name not allowed, login
-        refused, unknown company); TransientError for dropped connections, timeouts
-        and deadlocks; PermanentError for anything else.
+        ConfigError for what only the site can fix (ODBC driver missing, app name
+        not allowed, login refused, unknown company); TransientError for dropped
+        connections, timeouts and deadlocks; PermanentError for anything else.
     """
     secret = settings.password if settings is not None else ""
     message = _scrub(str(exc.orig if isinstance(exc, DBAPIError) else exc), secret)
+    if settings is not None and any(marker in message for marker in _NO_DRIVER):
+        return ConfigError(
+            f"{doing}: ODBC driver {settings.driver!r} is not installed on this machine; install "
+            "Microsoft's msodbcsql18 or FreeTDS (Debian: tdsodbc) and set driver accordingly "
+            f"[{message}]"
+        )
     if settings is not None:
         for code, advice in _CONFIG_ERRORS.items():
             if f"({code})" in message or f"error {code}" in message.lower():

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from pixissync.connectors.sage100c.mbxml import parse_response
+from pixissync.connectors.sage100c.mbxml import check_request_set, parse_response
 from pixissync.errors import ConfigError, ConnectorError, PermanentError, TransientError
 
 DEFAULT_DLL: Final = r"C:\Program Files (x86)\Sage\Sage 100 Contractor\Sage.100.Contractor.Api.dll"
@@ -138,11 +138,17 @@ class WindowsApiSubmitter:
         """Run one API session around ``submitXML`` and return Sage's MBXML response.
 
         Raises:
+            PermanentError: the request set does not have the documented envelope.
             ConfigError: the company does not allow our application or user.
             TransientError: the API timed out or lost its connection.
             PermanentError: the API failed otherwise, or answered with something
                 that is not an MBXML response (its text is the system message).
         """
+        try:
+            check_request_set(xml)
+        except ValueError as exc:
+            # Refused before a Sage session is opened: the request itself is wrong.
+            raise PermanentError("not a valid MBXML request set", system_message=str(exc)) from None
         try:
             response = self._session(xml)
         except (ConfigError, ConnectorError):
