@@ -44,7 +44,7 @@ class Captured:
             self.clauses.append(clause)
 
     def mssql(self) -> list[str]:
-        dialect = mssql.dialect()
+        dialect = mssql.dialect()  # type: ignore[no-untyped-call]
         return [str(c.compile(dialect=dialect)) for c in self.clauses]
 
 
