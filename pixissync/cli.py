@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     matching_cli.add_commands(sub)
     cli_sync.add_commands(sub)
     cli_admin.add_commands(sub)
+    __import__("pixissync.cli_reconcile", fromlist=["add_commands"]).add_commands(sub)
     return parser
 
 

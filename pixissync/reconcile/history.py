@@ -67,7 +67,11 @@ def _decode_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
         columns = list(rows[0]) if rows else []
         schema = pl.Schema({c: (AMOUNT if c in _AMOUNT_COLUMNS else pl.String()) for c in columns})
     text = pl.DataFrame(rows, schema={c: pl.String() for c in schema}, orient="row")
-    return text.cast(schema)  # type: ignore[arg-type]
+    # JSON kept money and dates as exact text; read them back into their types.
+    return text.select(
+        pl.col(c).str.to_date() if dtype == pl.Date() else pl.col(c).cast(dtype)
+        for c, dtype in schema.items()
+    )
 
 
 def save_reconciliation(store: Store, rec: Reconciliation, *, user: User, note: str = "") -> int:
