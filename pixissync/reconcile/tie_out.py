@@ -120,9 +120,10 @@ class Reconciliation:
     def unexplained_total(self) -> pl.Series:
         return self.summary["unexplained"]
 
-    def of_kind(self, kind: str) -> pl.DataFrame:
-        """The exceptions of one kind."""
-        return self.exceptions.filter(pl.col("kind") == kind)
+    def of_kind(self, kind: str, measure: str | None = None) -> pl.DataFrame:
+        """The exceptions of one kind (under one measure, if given)."""
+        rows = self.exceptions.filter(pl.col("kind") == kind)
+        return rows if measure is None else rows.filter(pl.col("measure") == measure)
 
 
 def _exceptions(
