@@ -10,6 +10,7 @@ SQL Server would cause, from a ``do_connect`` hook.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyodbc
@@ -21,6 +22,7 @@ from pixissync.connectors import create
 from pixissync.connectors.sage100c.connector import Sage100cConnector
 from pixissync.connectors.sage100c.production import ProductionSettings, database_error
 from pixissync.errors import ConfigError, PermanentError, TransientError
+from pixissync.home import Home
 
 PASSWORD = "S3cr;et}pw"
 LOGON_TRIGGER = (
@@ -198,4 +200,24 @@ def test_registered_factory_builds_production_mode() -> None:
     connector = create("sage100c", **_settings(driver="FreeTDS"))
     assert isinstance(connector, Sage100cConnector)
     assert connector.mode == "production" and connector.read_back
+    connector.close()
+
+
+def test_the_readme_profile_builds_a_production_connector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme[readme.index("### Sage 100 Contractor") : readme.index("### Viewpoint Vista")]
+    profile = section[section.index("```toml") + len("```toml") : section.index("```\n\n")]
+    (tmp_path / "pixissync.toml").write_text(profile)
+    monkeypatch.setenv("SAGE100C_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SAGE100C_API_PASSWORD", "api-secret")
+    home = Home.open(tmp_path)
+    connector = home.connector("erp")
+    assert isinstance(connector, Sage100cConnector)
+    assert connector.settings is not None
+    assert connector.settings.server == "ACCTSRV\\SAGE100CON"
+    assert connector.settings.password == PASSWORD
+    assert "APP=PixisSync;" in connector.settings.odbc_string()
+    assert PASSWORD not in repr(connector) and "api-secret" not in repr(connector.writer.submitter)
     connector.close()
