@@ -56,9 +56,33 @@ def cmd_connections_test(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import os
+
     from pixissync.worker import work
 
-    work(_home(args), once=args.once, poll_seconds=args.poll)
+    home = _home(args)
+    receiver = None
+    queue = None
+    if args.webhook_port is not None:
+        from pixissync.connectors.servicetrade_webhook import PullQueue, WebhookReceiver
+
+        secret = os.environ.get(args.webhook_secret_env, "")
+        if len(secret) < 16:
+            raise InputError(
+                f"set {args.webhook_secret_env} to a secret of at least 16 characters "
+                "(it is the last part of the webhook URL you register in ServiceTrade)"
+            )
+        queue = PullQueue()
+        receiver = WebhookReceiver(
+            secret, queue, host=args.webhook_host, port=args.webhook_port
+        ).start()
+        print(f"webhooks: {receiver.url_without_secret}<secret from ${args.webhook_secret_env}>")
+    try:
+        work(home, once=args.once, poll_seconds=args.poll, queue=queue)
+    finally:
+        if receiver is not None:
+            receiver.stop()
+        home.close()
     return 0
 
 
@@ -91,5 +115,12 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("worker", help="run flows on their schedules, unattended")
     p.add_argument("--once", action="store_true", help="run what is due, then exit")
     p.add_argument("--poll", type=float, default=30.0, help="seconds between checks")
+    p.add_argument("--webhook-port", type=int, help="receive ServiceTrade webhooks on this port")
+    p.add_argument("--webhook-host", default="127.0.0.1", help="address to listen on")
+    p.add_argument(
+        "--webhook-secret-env",
+        default="PIXISSYNC_WEBHOOK_SECRET",
+        help="environment variable holding the URL secret",
+    )
     home_opts(p)
     p.set_defaults(func=cmd_worker)

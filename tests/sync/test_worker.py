@@ -45,3 +45,30 @@ def test_worker_runs_due_flows_once_and_respects_another_workers_lock(tmp_path: 
     assert [r.flow for r in second] == ["customers"]
     assert len(home.store.runs(flow="customers")) == 2
     home.close()
+
+
+def test_a_webhook_event_runs_its_flow_before_the_schedule_says(tmp_path: Path) -> None:
+    import httpx
+
+    from pixissync.connectors.servicetrade_webhook import PullQueue, WebhookReceiver
+
+    home = _customers_only(tmp_path / "home")
+    now = datetime.now(UTC)
+    assert [r.flow for r in run_due(home, now=now, owner="w")] == ["customers"]
+
+    queue = PullQueue()
+    secret = "s" * 24
+    receiver = WebhookReceiver(secret, queue).start()
+    try:
+        url = receiver.url_without_secret
+        event = {"data": [{"entityType": "company", "entityId": 7}]}
+        assert httpx.post(url + "wrong-secret-wrong-secret", json=event).status_code == 404
+        for _ in range(3):  # ServiceTrade retries: duplicates are harmless
+            assert httpx.post(url + secret, json=event).status_code < 300
+    finally:
+        receiver.stop()
+    ran = run_due(home, now=now + timedelta(minutes=1), owner="w", queue=queue)
+    assert [r.flow for r in ran] == ["customers"]
+    assert len(home.store.runs(flow="customers")) == 2
+    assert run_due(home, now=now + timedelta(minutes=2), owner="w", queue=queue) == []
+    home.close()
