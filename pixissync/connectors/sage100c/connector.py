@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 from sqlalchemy import Engine, Select, bindparam, inspect, select, text
@@ -66,6 +67,8 @@ class Sage100cConnector:
         api_password: production: the Sage API user's password (default: ``password``).
         api_dll: production: path of ``Sage.100.Contractor.Api.dll``.
         page_size: rows per keyset page when reading.
+        server_timezone: the zone of Sage's naive ``upddte`` times (the SQL Server's
+            clock, e.g. ``America/Chicago``); pulled ``updated_at`` is always UTC.
         submitter: send MBXML through this instead of the mode's own submitter.
         read_back: confirm each write by reading it back (default: in production mode).
     """
@@ -92,6 +95,7 @@ class Sage100cConnector:
         api_password: str | None = None,
         api_dll: str | None = None,
         page_size: int = reader.PAGE_SIZE,
+        server_timezone: str = "UTC",
         submitter: Submitter | None = None,
         read_back: bool | None = None,
     ) -> None:
@@ -99,6 +103,12 @@ class Sage100cConnector:
             raise ConfigError(f'sage100c mode {mode!r} is unknown; use "sandbox" or "production"')
         if page_size < 1:
             raise ConfigError(f"sage100c page_size must be positive, got {page_size}")
+        try:
+            ZoneInfo(server_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"sage100c server_timezone {server_timezone!r} is not a known time zone"
+            ) from None
         for entity, (table, _, _) in WRITABLE.items():
             if reference_field not in s.TABLES[table].c:
                 raise ConfigError(
@@ -109,6 +119,7 @@ class Sage100cConnector:
         self.url = url
         self.reference_field = reference_field
         self.page_size = page_size
+        self.server_timezone = server_timezone
         self.read_back = mode == "production" if read_back is None else read_back
         self.settings: ProductionSettings | None = None
         self.engine: Engine
@@ -156,7 +167,9 @@ class Sage100cConnector:
             raise PermanentError(f"sage100c has no entity {entity!r}")
         try:
             with self.engine.connect() as conn:
-                frame = reader.READERS[entity](conn, since, page_size=self.page_size)
+                frame = reader.READERS[entity](
+                    conn, since, page_size=self.page_size, zone=self.server_timezone
+                )
         except (DBAPIError, PoolTimeoutError) as exc:
             raise database_error(exc, "cannot read Sage 100 Contractor", self.settings) from None
         valid, bad = conform(entity, reader.canonical(entity, frame), source=f"sage100c.{entity}")

@@ -7,14 +7,16 @@ for the ``mssql`` dialect. Each table is read in keyset pages: ``ORDER BY
 recnum`` (``recnum, linnum`` for line tables) with ``TOP n`` on SQL Server and
 ``WHERE recnum > :last`` for the next page, so a large company is never read
 with ``OFFSET`` (which rescans) nor held open in one long cursor. Incremental
-reads add ``upddte > :since``. Sage timestamps are naive; we treat them as UTC
-(the sandbox writes UTC; a production profile would name the server's zone).
+reads add ``upddte > :since``. Sage timestamps are naive server-local times:
+``zone`` names the server's zone (the sandbox writes UTC, the default) and
+every ``updated_at`` leaves the reader in UTC.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, Final, Protocol
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from sqlalchemy import ColumnElement, Connection, Row, Select, Table, and_, or_, select
@@ -79,8 +81,10 @@ def _frame(
     return pl.DataFrame(data, schema=schema)
 
 
-def _utc(column: str) -> pl.Expr:
-    return pl.col(column).dt.replace_time_zone("UTC").dt.cast_time_unit("us")
+def _utc(column: str, zone: str) -> pl.Expr:
+    """Sage's naive server-local time as UTC (a repeated autumn hour reads as the first)."""
+    local = pl.col(column).dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+    return local.dt.convert_time_zone("UTC").dt.cast_time_unit("us")
 
 
 def _code(column: str, codes: dict[int, str]) -> pl.Expr:
@@ -92,10 +96,12 @@ def _code(column: str, codes: dict[int, str]) -> pl.Expr:
     )
 
 
-def _since(table: Table, query: Select[Any], since: datetime | None) -> Select[Any]:
+def _since(table: Table, query: Select[Any], since: datetime | None, zone: str) -> Select[Any]:
+    """Rows changed after ``since`` (naive ``since`` is UTC), compared in the server's time."""
     if since is None:
         return query
-    moment = since.astimezone(UTC).replace(tzinfo=None) if since.tzinfo else since
+    aware = since if since.tzinfo else since.replace(tzinfo=UTC)
+    moment = aware.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
     return query.where(table.c.upddte > moment)
 
 
@@ -104,7 +110,7 @@ def _ts() -> pl.Datetime:
 
 
 def customers(
-    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
 ) -> pl.DataFrame:
     t = s.reccln
     q = select(
@@ -113,7 +119,7 @@ def customers(
     )  # fmt: skip
     raw = _frame(
         conn,
-        _since(t, q, since),
+        _since(t, q, since, zone),
         {
             "recnum": _I64, "name": _STR, "address1": _STR, "address2": _STR, "city": _STR,
             "state": _STR, "postal_code": _STR, "phone": _STR, "email": _STR, "status": _I64,
@@ -125,11 +131,13 @@ def customers(
     return raw.with_columns(
         pl.col("recnum").cast(_STR).alias("customer_id"),
         _code("status", CUSTOMER_STATUS).alias("status"),
-        _utc("updated_at"),
+        _utc("updated_at", zone),
     )
 
 
-def jobs(conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE) -> pl.DataFrame:
+def jobs(
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
+) -> pl.DataFrame:
     t = s.actrec
     q = select(
         t.c.recnum, t.c.jobnme, t.c.clnnum, t.c.addrs1, t.c.ctynme, t.c.state_, t.c.zipcde,
@@ -137,7 +145,7 @@ def jobs(conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
     )  # fmt: skip
     raw = _frame(
         conn,
-        _since(t, q, since),
+        _since(t, q, since, zone),
         {
             "recnum": _I64, "name": _STR, "clnnum": _I64, "address1": _STR, "city": _STR,
             "state": _STR, "postal_code": _STR, "status": _I64, "external_ref": _STR,
@@ -151,12 +159,12 @@ def jobs(conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
         pl.col("recnum").cast(_STR).alias("job_number"),
         pl.col("clnnum").cast(_STR).alias("customer_id"),
         _code("status", JOB_STATUS).alias("status"),
-        _utc("updated_at"),
+        _utc("updated_at", zone),
     )
 
 
 def invoices(
-    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
 ) -> pl.DataFrame:
     """Invoices; ``status`` reads ``posted`` for an open invoice already in the ledger."""
     t, j = s.acrinv, s.actrec
@@ -166,7 +174,7 @@ def invoices(
     ).select_from(t.outerjoin(j, j.c.recnum == t.c.jobnum))  # fmt: skip
     raw = _frame(
         conn,
-        _since(t, q, since),
+        _since(t, q, since, zone),
         {
             "recnum": _I64, "invoice_number": _STR, "clnnum": _I64, "jobnum": _I64,
             "invoice_date": _DATE, "due_date": _DATE, "tax": MONEY, "total": MONEY,
@@ -187,16 +195,16 @@ def invoices(
         .otherwise(_code("status", INVOICE_STATUS))
         .alias("status"),
         posted.alias("posted"),
-        _utc("updated_at"),
+        _utc("updated_at", zone),
     )
 
 
-def _changed_parents(table: Table, since: datetime | None) -> Select[Any]:
-    return _since(table, select(table.c.recnum), since)
+def _changed_parents(table: Table, since: datetime | None, zone: str) -> Select[Any]:
+    return _since(table, select(table.c.recnum), since, zone)
 
 
 def invoice_lines(
-    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
 ) -> pl.DataFrame:
     """Lines of the invoices changed after ``since`` (lines carry no change date of their own)."""
     t = s.arivln
@@ -205,7 +213,7 @@ def invoice_lines(
         t.c.lgract, t.c.subact,
     )  # fmt: skip
     if since is not None:
-        q = q.where(t.c.recnum.in_(_changed_parents(s.acrinv, since)))
+        q = q.where(t.c.recnum.in_(_changed_parents(s.acrinv, since, zone)))
     raw = _frame(
         conn,
         q,
@@ -228,7 +236,7 @@ def invoice_lines(
     )
 
 
-def _payment_rows(conn: Connection, page_size: int) -> pl.DataFrame:
+def _payment_rows(conn: Connection, page_size: int, zone: str) -> pl.DataFrame:
     p, i, j = s.acrpmt, s.acrinv, s.actrec
     q = select(
         p.c.recnum, j.c.clnnum, p.c.chknum, p.c.chkdte, p.c.amount, p.c.usrdf1, p.c.upddte
@@ -245,7 +253,7 @@ def _payment_rows(conn: Connection, page_size: int) -> pl.DataFrame:
     )  # fmt: skip
     return raw.with_columns(
         (pl.col("clnnum").cast(_STR) + ":" + pl.col("chknum")).alias("payment_id"),
-        _utc("upddte"),
+        _utc("upddte", zone),
     )
 
 
@@ -257,10 +265,10 @@ def _after(frame: pl.DataFrame, since: datetime | None) -> pl.DataFrame:
 
 
 def payments(
-    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
 ) -> pl.DataFrame:
     """One payment per customer and check number (Sage keeps a row per invoice paid)."""
-    rows = _payment_rows(conn, page_size)
+    rows = _payment_rows(conn, page_size, zone)
     upper = pl.col("reference").str.to_uppercase()
     frame = (
         rows.group_by("payment_id", maintain_order=True)
@@ -285,10 +293,10 @@ def payments(
 
 
 def payment_applications(
-    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
 ) -> pl.DataFrame:
     """Which invoices each payment paid, for payments changed after ``since``."""
-    rows = _payment_rows(conn, page_size).rename({"upddte": "updated_at"})
+    rows = _payment_rows(conn, page_size, zone).rename({"upddte": "updated_at"})
     changed = _after(rows.group_by("payment_id").agg(pl.col("updated_at").max()), since)
     return (
         rows.filter(pl.col("payment_id").is_in(changed["payment_id"].implode()))
@@ -299,7 +307,7 @@ def payment_applications(
 
 
 def time_entries(
-    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
 ) -> pl.DataFrame:
     """Daily payroll lines grouped into one entry per ``recnum``."""
     t = s.dlypyr
@@ -309,7 +317,7 @@ def time_entries(
     )  # fmt: skip
     if since is not None:
         # Only entries with a line changed after ``since``; _after() below keeps the rule exact.
-        q = q.where(t.c.recnum.in_(_since(t, select(t.c.recnum), since)))
+        q = q.where(t.c.recnum.in_(_since(t, select(t.c.recnum), since, zone)))
     raw = _frame(
         conn,
         q,
@@ -342,20 +350,20 @@ def time_entries(
             pl.col("recnum").cast(_STR).alias("entry_id"),
             pl.col("job_id").alias("job_number"),
             pl.lit(True).alias("approved"),
-            _utc("updated_at"),
+            _utc("updated_at", zone),
         )
     )
     return _after(frame, since)
 
 
 def employees(
-    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
 ) -> pl.DataFrame:
     t = s.employ
     q = select(t.c.recnum, t.c.fstnme, t.c.lstnme, t.c.status, t.c.payrt1, t.c.upddte)
     raw = _frame(
         conn,
-        _since(t, q, since),
+        _since(t, q, since, zone),
         {
             "recnum": _I64, "first_name": _STR, "last_name": _STR, "status": _I64,
             "pay_rate": pl.Decimal(12, 4), "updated_at": _ts(),
@@ -367,30 +375,37 @@ def employees(
         pl.col("recnum").cast(_STR).alias("employee_id"),
         _code("status", EMPLOYEE_STATUS).alias("status"),
         pl.col("pay_rate").round(2).cast(MONEY),
-        _utc("updated_at"),
+        _utc("updated_at", zone),
     )
 
 
 def cost_codes(
-    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+    conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE, zone: str = "UTC"
 ) -> pl.DataFrame:
     t = s.cstcde
     q = select(t.c.recnum, t.c.cdenme, t.c.upddte)
     raw = _frame(
         conn,
-        _since(t, q, since),
+        _since(t, q, since, zone),
         {"recnum": pl.Decimal(12, 3), "description": _STR, "updated_at": _ts()},
         (t.c.recnum,),
         page_size,
     )
-    return raw.with_columns(pl.col("recnum").cast(_STR).alias("cost_code"), _utc("updated_at"))
+    return raw.with_columns(
+        pl.col("recnum").cast(_STR).alias("cost_code"), _utc("updated_at", zone)
+    )
 
 
 class Reader(Protocol):
     """Reads one canonical entity's raw frame (rows changed after ``since``, if given)."""
 
     def __call__(
-        self, conn: Connection, since: datetime | None, *, page_size: int = PAGE_SIZE
+        self,
+        conn: Connection,
+        since: datetime | None,
+        *,
+        page_size: int = PAGE_SIZE,
+        zone: str = "UTC",
     ) -> pl.DataFrame: ...
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from sqlalchemy.dialects import mssql, sqlite
 
 from pixissync.connectors.base import Change
 from pixissync.connectors.sage100c.connector import Sage100cConnector
+from pixissync.errors import ConfigError
 from pixissync.model import ENTITIES
 from pixissync.sandbox.sage100c_api import SandboxSubmitter
 from pixissync.sandbox.sage100c_db import sandbox_engine
@@ -177,3 +178,25 @@ def test_incremental_read_only_returns_rows_changed_after_since(sandbox: Sage100
     recent = sandbox.pull("customer", since=latest)
     assert recent["customer_id"].to_list() == ["4"]
     assert recent["city"].to_list() == ["Cary"]
+
+
+def test_server_local_change_times_are_read_as_utc(sage_file: Path) -> None:
+    utc = Sage100cConnector(str(sage_file))
+    chicago = Sage100cConnector(str(sage_file), server_timezone="America/Chicago")
+    as_utc = utc.pull("customer").sort("customer_id")["updated_at"]
+    as_local = chicago.pull("customer").sort("customer_id")["updated_at"]
+    shift = {
+        (local - naive).total_seconds() / 3600
+        for local, naive in zip(as_local.to_list(), as_utc.to_list(), strict=True)
+    }
+    assert shift <= {5.0, 6.0} and shift  # CDT / CST behind UTC
+    # "changed after" is compared in the server's clock: the newest row is after
+    # a moment one second before it (in UTC), and nothing is after the newest.
+    newest = as_local.max()
+    assert isinstance(newest, datetime)
+    assert chicago.pull("customer", since=newest).height == 0
+    assert chicago.pull("customer", since=newest - timedelta(seconds=1)).height >= 1
+    with pytest.raises(ConfigError, match="Mars/Olympus"):
+        Sage100cConnector(str(sage_file), server_timezone="Mars/Olympus")
+    utc.close()
+    chicago.close()
