@@ -240,24 +240,42 @@ class Sage100cConnector:
         return found[0] if found else None
 
     def closed_periods(self) -> list[tuple[int, int]]:
-        """(year, month) of each locked period (Sage periods 1-12 are calendar months here)."""
+        """(year, month) of each locked period (Sage periods 1-12 are calendar months here).
+
+        ``lckprd`` is the stand-in's table [I]; a company database without it
+        gives no locked periods here, and Sage's API refuses a posting to a locked
+        period itself at apply time (the proposal fails with Sage's message).
+        """
         t = s.lckprd
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(t.c.postyr, t.c.actper).where(t.c.locked == 1)).all()
+        try:
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table(t.name):
+                    return []
+                rows = conn.execute(select(t.c.postyr, t.c.actper).where(t.c.locked == 1)).all()
+        except (DBAPIError, PoolTimeoutError) as exc:
+            raise database_error(exc, "cannot read Sage 100 Contractor", self.settings) from None
         return sorted((int(year), int(period)) for year, period in rows if 1 <= period <= 12)
 
     def check(self) -> list[CheckResult]:
         """Can we reach the database, are the Sage tables there, is the reference field set up."""
-        results: list[CheckResult] = []
+        writable = sorted({table for table, _, _ in WRITABLE.values()})
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-                present = set(inspect(conn).get_table_names())
+                inspector = inspect(conn)
+                present = set(inspector.get_table_names())
+                unstamped = [
+                    table
+                    for table in writable
+                    if table in present
+                    and self.reference_field
+                    not in {column["name"] for column in inspector.get_columns(table)}
+                ]
         except (DBAPIError, PoolTimeoutError) as exc:
             error = database_error(exc, f"cannot open {self._where()}", self.settings)
             return [CheckResult("connection", False, str(error))]
-        results.append(CheckResult("connection", True, f"connected to {self._where()}"))
-        missing = sorted(set(s.TABLES) - present)
+        results = [CheckResult("connection", True, f"connected to {self._where()}")]
+        missing = sorted(set(s.TABLES) - present - {s.lckprd.name})
         results.append(
             CheckResult(
                 "tables",
@@ -267,18 +285,27 @@ class Sage100cConnector:
                 else f"missing tables: {', '.join(missing)}",
             )
         )
-        if not missing:
-            closed = self.closed_periods()
+        results.append(
+            CheckResult(
+                "reference field",
+                not unstamped,
+                f"our reference is kept in {self.reference_field} on {', '.join(writable)}"
+                if not unstamped
+                else f"{', '.join(unstamped)} lack the user-defined field {self.reference_field}: "
+                "add it in Sage (or set reference_field to the field the company uses)",
+            )
+        )
+        if s.lckprd.name in present:
+            shown = ", ".join(f"{y}-{m:02d}" for y, m in self.closed_periods()) or "none"
+            results.append(CheckResult("closed periods", True, f"locked periods: {shown}"))
+        else:
             results.append(
                 CheckResult(
-                    "reference field",
+                    "closed periods",
                     True,
-                    f"our reference is kept in {self.reference_field} on "
-                    + ", ".join(t for t, _, _ in WRITABLE.values()),
+                    "period locks are not read; Sage refuses postings to locked periods at apply",
                 )
             )
-            shown = ", ".join(f"{y}-{m:02d}" for y, m in closed) or "none"
-            results.append(CheckResult("closed periods", True, f"locked periods: {shown}"))
         return results
 
     def _where(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyodbc
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from pixissync.connectors import create
@@ -128,8 +128,8 @@ def test_the_password_never_shows(down: Sage100cConnector) -> None:
     with pytest.raises(TransientError) as caught:
         down.pull("customer")
     shown += [str(caught.value), repr(caught.value), str(caught.value.system_message)]
-    for text in shown:
-        assert PASSWORD not in text, text
+    for shown_text in shown:
+        assert PASSWORD not in shown_text, shown_text
     assert "PWD" not in str(down.engine.url)
 
 
@@ -221,3 +221,21 @@ def test_the_readme_profile_builds_a_production_connector(
     assert "APP=PixisSync;" in connector.settings.odbc_string()
     assert PASSWORD not in repr(connector) and "api-secret" not in repr(connector.writer.submitter)
     connector.close()
+
+
+def test_check_names_a_missing_reference_field_and_works_without_period_locks(
+    sandbox: Sage100cConnector,
+) -> None:
+    before = {result.name: result for result in sandbox.check()}
+    assert before["reference field"].ok and before["tables"].ok
+    assert "2026-07" in before["closed periods"].detail
+    with sandbox.engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_reccln_usrdf1"))
+        conn.execute(text("ALTER TABLE reccln DROP COLUMN usrdf1"))
+        conn.execute(text("DROP TABLE lckprd"))
+    after = {result.name: result for result in sandbox.check()}
+    assert after["tables"].ok  # a company database has no lckprd: that is not an error
+    assert not after["reference field"].ok
+    assert "reccln lack the user-defined field usrdf1" in after["reference field"].detail
+    assert "refuses postings to locked periods" in after["closed periods"].detail
+    assert sandbox.closed_periods() == []
