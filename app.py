@@ -38,6 +38,12 @@ else:
                 st.Page(PAGES / "review.py", title="Review", icon=":material/fact_check:"),
                 st.Page(PAGES / "history.py", title="History", icon=":material/history:"),
             ],
+            "Month end": [
+                st.Page(
+                    PAGES / "reconciliation.py", title="Reconciliation", icon=":material/balance:"
+                ),
+                st.Page(PAGES / "duplicates.py", title="Duplicates", icon=":material/people:"),
+            ],
             "Setup": [
                 st.Page(PAGES / "rules.py", title="Rules", icon=":material/rule:"),
                 st.Page(PAGES / "connections.py", title="Connections", icon=":material/cable:"),
