@@ -36,6 +36,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from pixissync.connectors.base import Change, CheckResult, PushResult
 from pixissync.connectors.sage100c import reader
 from pixissync.connectors.sage100c import schema as s
+from pixissync.connectors.sage100c.paging import PAGE_SIZE
 from pixissync.connectors.sage100c.production import (
     DRIVERS,
     ProductionSettings,
@@ -94,7 +95,7 @@ class Sage100cConnector:
         trust_server_certificate: bool = True,
         api_password: str | None = None,
         api_dll: str | None = None,
-        page_size: int = reader.PAGE_SIZE,
+        page_size: int = PAGE_SIZE,
         server_timezone: str = "UTC",
         submitter: Submitter | None = None,
         read_back: bool | None = None,

@@ -19,9 +19,10 @@ from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from sqlalchemy import ColumnElement, Connection, Row, Select, Table, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, select
 
 from pixissync.connectors.sage100c import schema as s
+from pixissync.connectors.sage100c.paging import PAGE_SIZE, paged_rows
 from pixissync.connectors.sage100c.tables import (
     CUSTOMER_STATUS,
     EMPLOYEE_STATUS,
@@ -33,39 +34,6 @@ from pixissync.model import ENTITIES, MONEY, TIMESTAMP
 _I64 = pl.Int64()
 _STR = pl.String()
 _DATE = pl.Date()
-PAGE_SIZE: Final = 5000
-
-
-def _after_key(keys: tuple[ColumnElement[Any], ...], last: tuple[Any, ...]) -> ColumnElement[bool]:
-    """``keys > last`` spelled out (SQL Server has no row-value comparison)."""
-    head, value = keys[0], last[0]
-    after: ColumnElement[bool] = head > value
-    if len(keys) == 1:
-        return after
-    return or_(after, and_(head == value, _after_key(keys[1:], last[1:])))
-
-
-def _paged_rows(
-    conn: Connection, query: Select[Any], keys: tuple[ColumnElement[Any], ...], page_size: int
-) -> list[tuple[Any, ...]]:
-    """All rows of ``query``, fetched in keyset pages ordered by ``keys``."""
-    width = len(query.selected_columns)
-    base = (
-        query.add_columns(*(key.label(f"_key{n}") for n, key in enumerate(keys)))
-        .order_by(None)
-        .order_by(*keys)
-        .limit(page_size)
-    )
-    out: list[tuple[Any, ...]] = []
-    last: tuple[Any, ...] | None = None
-    while True:
-        page: list[Row[Any]] = list(
-            conn.execute(base if last is None else base.where(_after_key(keys, last)))
-        )
-        out.extend(tuple(row)[:width] for row in page)
-        if len(page) < page_size:
-            return out
-        last = tuple(page[-1])[width:]
 
 
 def _frame(
@@ -75,7 +43,7 @@ def _frame(
     keys: tuple[ColumnElement[Any], ...],
     page_size: int,
 ) -> pl.DataFrame:
-    rows = _paged_rows(conn, query, keys, page_size)
+    rows = paged_rows(conn, query, keys, page_size)
     columns = list(schema)
     data = {c: [row[i] for row in rows] for i, c in enumerate(columns)}
     return pl.DataFrame(data, schema=schema)
