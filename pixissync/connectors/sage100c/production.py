@@ -151,7 +151,6 @@ def production_engine(settings: ProductionSettings, **engine_options: Any) -> En
     engine = create_engine(
         settings.url(),
         pool_pre_ping=True,
-        # Sage's reads page by keyset; fast_executemany is for the stand-in's bulk loads only.
         **engine_options,
     )
     password = settings.password
