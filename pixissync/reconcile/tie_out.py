@@ -233,7 +233,9 @@ def _ar_rows(
         .filter(pl.col("explains") != 0)
         .with_columns(
             pl.col("kind").fill_null(pl.lit("payment_application_difference")),
-            pl.col("detail").fill_null(pl.lit("applied to other invoices")),
+            pl.col("detail").fill_null(
+                pl.lit("applied to an invoice one side dates after the period end")
+            ),
         )
     )
     return ar, ar.filter(pl.col("explains") != 0), pay_share
@@ -362,8 +364,10 @@ def tie_out(sides: Sides, period: Period | str, tol: Tolerances | None = None) -
             how="left",
         )
     )
+    # An ERP customer no field customer maps to is shown under its own id.
+    erp_key = pl.coalesce("e_cust", pl.lit("erp:") + pl.col("e_cust_own")).alias("e_cust_key")
     by_customer = (
-        _by(inv, "f_cust", "e_cust", "customer_id")
+        _by(inv.with_columns(erp_key), "f_cust", "e_cust_key", "customer_id")
         .join(names, on="customer_id", how="left")
         .select(
             "customer_id",
