@@ -112,12 +112,14 @@ def pair_invoices(sides: Sides) -> pl.DataFrame:
 
 
 def pair_payments(sides: Sides, customers: pl.DataFrame) -> pl.DataFrame:
-    """Field ↔ ERP payment pairs on xref, reference, then customer + check number + amount."""
+    """Field ↔ ERP payment pairs: xref, our reference, customer + check number (+ amount),
+    then customer + amount + day."""
     left = sides.field["payment"].select(
         pl.col("payment_id").alias("field_id"),
         pl.col("customer_id").alias("cust"),
         doc_number(pl.col("reference")).alias("num"),
         pl.col("amount").cast(pl.Decimal(18, 2)).alias("amt"),
+        pl.col("payment_date").alias("day"),
     )
     right = (
         sides.erp["payment"]
@@ -128,12 +130,20 @@ def pair_payments(sides: Sides, customers: pl.DataFrame) -> pl.DataFrame:
             doc_number(pl.col("reference")).alias("num"),
             pl.col("amount").cast(pl.Decimal(18, 2)).alias("amt"),
             reference_id(pl.col("external_ref")).alias("ref"),
+            pl.col("payment_date").alias("day"),
         )
     )
     stamped = right.drop_nulls("ref").select(pl.col("ref").alias("field_id"), "erp_id")
-    return _pair_in_steps(
-        left, right, [sides.xref("payment"), stamped, ["cust", "num", "amt"], ["cust", "num"]]
-    )
+    # Last: same customer, amount and day, for ERPs that cut the check number short
+    # (Vista keeps 10 characters of a reference).
+    steps: list[pl.DataFrame | list[str]] = [
+        sides.xref("payment"),
+        stamped,
+        ["cust", "num", "amt"],
+        ["cust", "num"],
+        ["cust", "amt", "day"],
+    ]
+    return _pair_in_steps(left, right, steps)
 
 
 def _hours(frame: pl.DataFrame) -> pl.Expr:

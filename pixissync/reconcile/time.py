@@ -36,14 +36,15 @@ def hours_exceptions(sides: Sides, start: date, end: date) -> tuple[pl.DataFrame
         ],
         how="diagonal_relaxed",
     ).with_columns(pl.col("f_hours", "e_hours").fill_null(ZERO).cast(AMOUNT))
-    employees = sides.erp["employee"].select("employee_id")
-    codes = sides.erp["cost_code"].select("cost_code")
+    employees = sides.erp["employee"]["employee_id"]
+    codes = sides.erp["cost_code"]["cost_code"]
+    # An ERP whose connector reads no employees (or cost codes) cannot say one is
+    # unknown: such entries are plainly "not posted", never blamed on the list.
+    known_emp = pl.col("employee_id").is_in(employees.implode()) | (employees.len() == 0)
+    known_code = pl.col("cost_code").is_in(codes.implode()) | (codes.len() == 0)
     only_f = (
         f.join(pairs, on="field_id", how="anti")
-        .with_columns(
-            pl.col("employee_id").is_in(employees["employee_id"].implode()).alias("known_emp"),
-            pl.col("cost_code").is_in(codes["cost_code"].implode()).alias("known_code"),
-        )
+        .with_columns(known_emp.alias("known_emp"), known_code.alias("known_code"))
         .with_columns(
             pl.when(~pl.col("known_emp"))
             .then(pl.lit("time_entry_unknown_employee"))
