@@ -71,6 +71,8 @@ if rec is None:
 else:
     st.subheader(f"Tie-out {rec.period}")
     st.caption(f"Snapshot: {rec.snapshot}. Difference is field minus ERP.")
+    for note in rec.notes:
+        st.warning(note, icon=":material/info:")
     cols = st.columns(len(rec.summary))
     for col, row in zip(cols, rec.summary.iter_rows(named=True), strict=True):
         col.metric(

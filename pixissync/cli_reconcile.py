@@ -31,6 +31,7 @@ def _summary_text(rec: Any) -> str:
             f"{_money(row['difference']):>14}{_money(row['explained']):>14}"
             f"{_money(row['unexplained']):>14}  {row['exceptions']}"
         )
+    lines += [f"Note: {note}" for note in rec.notes]
     counts = rec.exceptions.group_by("measure", "kind").len().sort("measure", "kind")
     if counts.height:
         lines += ["", "Exceptions:"]
@@ -54,6 +55,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
             "snapshot": rec.snapshot,
             "summary": rec.summary.to_dicts(),
             "exceptions": rec.exceptions.to_dicts(),
+            "notes": list(rec.notes),
         }
         if args.out:
             _say(f"workbook: {write_workbook(rec, Path(args.out))}")

@@ -55,7 +55,9 @@ class SavedReconciliation:
 
 
 def _encode(rec: Reconciliation) -> dict[str, Any]:
-    return {name: getattr(rec, name).to_dicts() for name in _FRAMES}
+    data: dict[str, Any] = {name: getattr(rec, name).to_dicts() for name in _FRAMES}
+    data["notes"] = list(rec.notes)
+    return data
 
 
 def _decode_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
@@ -106,7 +108,12 @@ def _row_to_saved(row: Any, with_result: bool) -> SavedReconciliation:
     if with_result:
         data = row.result
         frames = {name: _decode_frame(name, data.get(name, [])) for name in _FRAMES}
-        result = Reconciliation(period=row.period, snapshot=row.snapshot, **frames)
+        result = Reconciliation(
+            period=row.period,
+            snapshot=row.snapshot,
+            notes=tuple(data.get("notes", [])),
+            **frames,
+        )
     return SavedReconciliation(
         id=int(row.id),
         period=row.period,

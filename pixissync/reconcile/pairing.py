@@ -169,8 +169,24 @@ def time_keys(frame: pl.DataFrame, id_name: str) -> pl.DataFrame:
 
 
 def pair_time_entries(sides: Sides) -> pl.DataFrame:
-    """Field ↔ ERP time entry pairs: same employee, job, cost code, day and hours."""
+    """Field ↔ ERP time entry pairs: same employee, job, cost code, day and hours.
+
+    A field system that records no cost code (ServiceTrade's clock events) pairs
+    in a second pass on the rest of the key, among the entries still unpaired.
+    """
     key = ["employee_id", "job_number", "cost_code", "work_date", "hours", "seq"]
     left = time_keys(sides.field["time_entry"], "field_id")
     right = time_keys(sides.erp["time_entry"], "erp_id")
-    return left.join(right, on=key, how="inner").select("field_id", "erp_id")
+    exact = left.join(right, on=key, how="inner").select("field_id", "erp_id")
+    rest_l = left.join(exact, on="field_id", how="anti").filter(pl.col("cost_code").is_null())
+    if rest_l.height == 0:
+        return exact
+    loose = ["employee_id", "job_number", "work_date", "hours"]
+    rest_r = right.join(exact, on="erp_id", how="anti")
+    number = pl.int_range(pl.len()).over(loose).alias("seq")
+    second = (
+        rest_l.with_columns(number)
+        .join(rest_r.with_columns(number), on=[*loose, "seq"], how="inner")
+        .select("field_id", "erp_id")
+    )
+    return pl.concat([exact, second])

@@ -115,6 +115,8 @@ class Reconciliation:
     by_job: pl.DataFrame
     hours_by_job: pl.DataFrame
     aging: pl.DataFrame
+    notes: tuple[str, ...] = ()
+    """Measures left out because a connection cannot read what they need."""
 
     @property
     def unexplained_total(self) -> pl.Series:
@@ -291,6 +293,25 @@ def _by(rows: pl.DataFrame, key_f: str, key_e: str, name: str) -> pl.DataFrame:
     )
 
 
+_NEEDS: dict[str, tuple[str, ...]] = {
+    INVOICED: ("invoice",),
+    PAYMENTS: ("payment",),
+    AR: ("invoice", "payment", "payment_application"),
+    HOURS: ("time_entry",),
+}
+
+
+def _left_out(sides: Sides) -> dict[str, str]:
+    """Measure -> why it is left out (a side cannot read an entity it needs)."""
+    out: dict[str, str] = {}
+    for measure, entities in _NEEDS.items():
+        gaps = [f"{side}.{e}" for e in entities for side in ("field", "erp")]
+        unread = [g for g in gaps if g in sides.missing]
+        if unread:
+            out[measure] = f"{measure}: left out, the connection cannot read {', '.join(unread)}"
+    return out
+
+
 def tie_out(sides: Sides, period: Period | str, tol: Tolerances | None = None) -> Reconciliation:
     """Reconcile ``period`` between the two sides (see the module docstring)."""
     month = Period.parse(period) if isinstance(period, str) else period
@@ -346,6 +367,10 @@ def tie_out(sides: Sides, period: Period | str, tol: Tolerances | None = None) -
             ),
         ]
     ).cast(SUMMARY_SCHEMA)
+    left_out = _left_out(sides)
+    if left_out:
+        summary = summary.filter(~pl.col("measure").is_in(list(left_out)))
+        exceptions = exceptions.filter(~pl.col("measure").is_in(list(left_out)))
     field_jobs = sides.field["job"].select(pl.col("job_id").alias("f_job"), pl.col("job_number"))
     inv_jobs = (
         inv.join(field_jobs, on="f_job", how="left")
@@ -385,5 +410,6 @@ def tie_out(sides: Sides, period: Period | str, tol: Tolerances | None = None) -
         by_customer=by_customer,
         by_job=_by(inv_jobs, "job_number", "e_job_number", "job_number"),
         hours_by_job=hours_by_job(hours_rows),
-        aging=_aging(ar, end),
+        aging=_aging(ar, end) if AR not in left_out else _aging(ar.clear(), end),
+        notes=tuple(left_out.values()),
     )
