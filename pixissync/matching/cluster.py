@@ -2,8 +2,11 @@
 
 Single linkage (connected components) would put "ABC Plumbing" and "ABC
 Electric" in one group when both resemble "ABC Plumbing & Electric". Here two
-groups merge only when *every* pair across them is itself a proposed pair
-(complete linkage), taken best pair first.
+groups merge, best pair first, only when every pair across them is at least
+*tolerated* (not clearly different) and at least half of them are proposed
+pairs. With nothing tolerated beyond the proposed pairs this is complete
+linkage. Tolerance matters for heavily corrupted copies of one record: two
+copies may each resemble the original well but each other only loosely.
 """
 
 from __future__ import annotations
@@ -36,22 +39,33 @@ def complete_linkage(
     b: npt.NDArray[np.int64],
     linked: npt.NDArray[np.bool_],
     order: npt.NDArray[np.int64],
+    tolerated: npt.NDArray[np.bool_] | None = None,
 ) -> dict[int, int]:
-    """Group records so that every two records in a group form a linked pair.
+    """Group records so that every two records in a group are linked or tolerated.
 
     Args:
         a, b: the two records of each scored pair (any pair not listed is "not linked").
-        linked: whether each pair may sit in one group (score at or above review,
-            a deterministic rule, or a reviewer's "match"; never a "not a match").
+        linked: whether each pair is proposed (score at or above review, a
+            deterministic rule, or a reviewer's "match"; never a "not a match").
         order: pair indices, best first; merges happen in this order.
+        tolerated: pairs that may sit in one group without being proposed
+            (default: none, i.e. complete linkage); a merge also needs at least
+            half of the pairs across the two groups linked.
 
     Returns:
         record -> group representative, for records in a group of two or more.
     """
     ok: set[tuple[int, int]] = set()
-    for x, y, flag in zip(a.tolist(), b.tolist(), linked.tolist(), strict=True):
+    fine: set[tuple[int, int]] = set()
+    allowed = linked if tolerated is None else linked | tolerated
+    for x, y, flag, soft in zip(
+        a.tolist(), b.tolist(), linked.tolist(), allowed.tolist(), strict=True
+    ):
+        key = (x, y) if x < y else (y, x)
         if flag:
-            ok.add((x, y) if x < y else (y, x))
+            ok.add(key)
+        if soft:
+            fine.add(key)
     group_of: dict[int, int] = {}
     members: dict[int, list[int]] = {}
     for i in order.tolist():
@@ -62,7 +76,8 @@ def complete_linkage(
         if gx == gy:
             continue
         mx, my = members.get(gx, [gx]), members.get(gy, [gy])
-        if all(((p, q) if p < q else (q, p)) in ok for p in mx for q in my):
+        cross = [(p, q) if p < q else (q, p) for p in mx for q in my]
+        if all(k in fine for k in cross) and 2 * sum(k in ok for k in cross) >= len(cross):
             keep, drop = (gx, gy) if gx < gy else (gy, gx)
             merged = mx + my
             members[keep] = merged

@@ -42,6 +42,9 @@ DEDUPE_SCHEMA: dict[str, pl.DataType] = {
 # Components up to this size are compared all-pairs before grouping, so a true
 # group is not split because blocking missed one of its pairs.
 FULL_COMPARE_LIMIT = 40
+# A level weight at or below this (log2: 1000 times likelier for different records)
+# keeps two records out of one duplicate group unless the pair itself is proposed.
+HARD_NEGATIVE = -10.0
 
 
 class _Steps:
@@ -270,8 +273,10 @@ def dedupe(
     is_forced = np.isin(key, forced[0] * len(ids) + forced[1])
     is_forbidden = np.isin(key, forbidden[0] * len(ids) + forbidden[1])
     ok = (det | (prob >= rules.review) | is_forced) & ~is_forbidden
+    # A pair with a clearly different name, trade or site number is never tolerated.
+    tolerated = (prob >= rules.group) & (scored.worst > HARD_NEGATIVE) & ~is_forbidden
     order = np.lexsort((pb, pa, -scored.total, ~(det | is_forced)))
-    group = complete_linkage(pa, pb, ok, order)
+    group = complete_linkage(pa, pb, ok, order, tolerated)
     steps()
     in_group = np.array(
         [
@@ -280,7 +285,8 @@ def dedupe(
         ],
         dtype=bool,
     )
-    kept = np.flatnonzero(in_group & ok)
+    # Every pair inside a group is listed; one only tolerated there goes to review.
+    kept = np.flatnonzero(in_group & (ok | tolerated))
     if len(kept) == 0:
         steps.finish()
         return pl.DataFrame(schema=DEDUPE_SCHEMA)

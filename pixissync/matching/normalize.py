@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+import numpy as np
 import polars as pl
+from rapidfuzz import fuzz, process
 
 from pixissync.matching.words import (
+    BUSINESS_WORDS,
     FREE_MAIL,
     LEGAL_FORMS,
     LEGAL_PHRASES,
@@ -106,11 +109,19 @@ def name_numbers(expr: pl.Expr) -> pl.Expr:
     return _null_if_empty(numbers.list.join(" "))
 
 
+_GLUED_TYPES: Final = (
+    "street|avenue|road|place|drive|court|crescent|circuit|close|lane|terrace|parade|"
+    "highway|boulevard"
+)
+
+
 def street_address(expr: pl.Expr) -> pl.Expr:
     """A street line (address1 and address2 joined) with USPS abbreviations, unit kept."""
     out = expr.str.to_lowercase().str.replace_all(r"[.,']", " ")
     out = out.str.replace_all(r"\bp\s*o\s+box\b", "po box")
     out = out.str.replace_all(r"#", " # ").str.replace_all(r"[^a-z0-9# -]+", " ")
+    # A street type typed without its space: "woodgatestreet" -> "woodgate street".
+    out = out.str.replace_all(rf"\b([a-z]{{3,}}?)({_GLUED_TYPES})\b", "${1} ${2}")
     out = _map_words(_squash(out), STREET_WORDS)
     # "# 200" -> "#200" so the unit is one token; a lone "#" before nothing is noise.
     out = out.str.replace_all(r"#(?: #)*\s*([a-z0-9-]+)", "#${1}").str.replace_all(r"\s#$", "")
@@ -184,6 +195,90 @@ def first_token(expr: pl.Expr) -> pl.Expr:
     return expr.str.extract(r"^(\S+)", 1)
 
 
+def last_token(expr: pl.Expr) -> pl.Expr:
+    """The last word."""
+    return expr.str.extract(r"(\S+)$", 1)
+
+
+def _business_vocabulary() -> tuple[frozenset[str], list[str]]:
+    """Single words of legal forms, trades and business words: all, and those of 5+ letters."""
+    terms = {*LEGAL_FORMS, *LEGAL_FORMS.values(), *TRADE_TERMS, *TRADE_WORDS.values()}
+    words = {w for term in (*terms, *BUSINESS_WORDS) for w in term.split(" ")} | {"and"}
+    return frozenset(words), sorted(w for w in words if len(w) >= 5)
+
+
+_BUSINESS_ALL, _BUSINESS_LONG = _business_vocabulary()
+# A word of 5+ letters this close (rapidfuzz ratio) to a business word counts as one:
+# "landscapingg", "mechaniccal", "climited" are typed business words, not surnames.
+_BUSINESS_LIKE = 88
+
+
+def _typed_business_words(words: list[str]) -> dict[str, str]:
+    """Each word of 5+ letters that is a typo of a business word -> that word."""
+    long = [w for w in words if len(w) >= 5 and w not in _BUSINESS_ALL]
+    if not long:
+        return {}
+    # One C call over distinct words x vocabulary: cheap even for 100k names.
+    scores = process.cdist(long, _BUSINESS_LONG, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
+    best, where = scores.max(axis=1).tolist(), scores.argmax(axis=1).tolist()
+    return {
+        w: _BUSINESS_LONG[k]
+        for w, score, k in zip(long, best, where, strict=True)
+        if score >= _BUSINESS_LIKE
+    }
+
+
+def _distinct_words(names: pl.Series) -> list[str]:
+    return names.str.split(" ").explode().unique().drop_nulls().to_list()
+
+
+def _keep_persons(names: pl.Series) -> pl.Series:
+    shaped = names.str.contains(r"^[a-z]+( [a-z]+){1,3}$").fill_null(False)
+    words = _distinct_words(names.filter(shaped))
+    flagged = (set(words) & _BUSINESS_ALL) | set(_typed_business_words(words))
+    business = names.str.split(" ").list.eval(pl.element().is_in(sorted(flagged))).list.any()
+    keep = shaped & ~business.fill_null(True)
+    return pl.select(pl.when(keep).then(names).otherwise(None)).to_series().alias(names.name)
+
+
+def _fix_business_typos(names: pl.Series) -> pl.Series:
+    fixes = _typed_business_words(_distinct_words(names))
+    if not fixes:
+        return names
+    words = names.str.split(" ").list.eval(pl.element().replace(fixes))
+    return words.list.join(" ").alias(names.name)
+
+
+def business_typos(expr: pl.Expr) -> pl.Expr:
+    """Words of a normalised name that are typos of trade or business words, corrected.
+
+    "clarke landcaping" -> "clarke landscaping", "cummings fire protetcion" ->
+    "cummings fire protection", so ``trade_words`` still sees the trade.
+    """
+    return expr.map_batches(_fix_business_typos, return_dtype=pl.String)
+
+
+def person_name(expr: pl.Expr) -> pl.Expr:
+    """A ``company_name`` result kept only if it reads as a person's name, else null.
+
+    Two to four words of letters, none a legal form, trade, business word or "and",
+    nor a typo of one: "michaela neumann" stays; "kim plumbing", "acme holdings",
+    "logan landscapingg" and "burger barn 12" become null. Person names may then be
+    compared word by word (given name, surname) without letting "ABC Plumbing" /
+    "ABC Electric" pass as one family.
+    """
+    return expr.map_batches(_keep_persons, return_dtype=pl.String)
+
+
+def drop_house_number(expr: pl.Expr) -> pl.Expr:
+    """A ``street_line`` without its leading house number ("12-b main st" -> "main st").
+
+    The house number has its own comparison; leaving it in the street would count a
+    house-number typo twice.
+    """
+    return _null_if_empty(_squash(expr.str.replace(r"^\d+[a-z]?(?:-[a-z0-9]+)?\b", "")))
+
+
 def sort_tokens(expr: pl.Expr) -> pl.Expr:
     """Words in alphabetical order (word order stops mattering)."""
     return _null_if_empty(expr.str.split(" ").list.sort().list.join(" "))
@@ -235,6 +330,10 @@ NORMALIZERS: Final[dict[str, Normalizer]] = {
     "email_domain": email_domain,
     "doc_number": doc_number,
     "first_token": first_token,
+    "last_token": last_token,
+    "person_name": person_name,
+    "business_typos": business_typos,
+    "drop_house_number": drop_house_number,
     "sort_tokens": sort_tokens,
     "digits": digits,
     "upper": upper,

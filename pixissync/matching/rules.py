@@ -9,7 +9,9 @@ A rule file (``rules/<entity>.yaml``) declares, for one canonical entity:
   ``fuzzy``/``within`` -> ``else``), each with a match weight and a human label;
 - ``prior`` and ``thresholds``: the score of a pair is the probability
   ``1 / (1 + 2 ** -(prior + sum of level weights))`` (0..1); ``auto`` and
-  ``review`` are thresholds on that probability.
+  ``review`` are thresholds on that probability; the optional ``group`` (at most
+  ``review``) lets a pair that is not proposed still sit in one duplicate group
+  with records it is linked to through others.
 
 Weights are log2 Bayes factors, as in the Fellegi-Sunter model Splink uses, but
 set by hand from what accountants know rather than by EM, so they stay stable
@@ -101,6 +103,9 @@ class RuleSet:
     auto: float
     review: float
     max_block_pairs: int
+    # Duplicates: pairs at or above this probability may share a group without being
+    # proposed themselves (see cluster.complete_linkage); equal to review by default.
+    group: float = 1.0
 
 
 def repo_root() -> Path:
@@ -287,13 +292,20 @@ def parse_rules(data: Any, *, source: str = "<rules>") -> RuleSet:
     if not comparisons:
         raise r.fail("comparisons", "needs at least one comparison")
 
-    thresholds = r.mapping(r.required(top, "thresholds", ""), "thresholds", {"auto", "review"})
+    thresholds = r.mapping(
+        r.required(top, "thresholds", ""), "thresholds", {"auto", "review", "group"}
+    )
     auto = r.number(r.required(thresholds, "auto", "thresholds"), "thresholds.auto", 0.0, 1.0)
     review = r.number(r.required(thresholds, "review", "thresholds"), "thresholds.review", 0.0, 1.0)
     if review > auto:
         raise r.fail("thresholds.review", f"review ({review}) must not exceed auto ({auto})")
     if not review > 0.0:
         raise r.fail("thresholds.review", "must be above 0 or every pair would be proposed")
+    group = r.number(thresholds.get("group", review), "thresholds.group", 0.0, 1.0)
+    if group > review:
+        raise r.fail("thresholds.group", f"group ({group}) must not exceed review ({review})")
+    if not group > 0.0:
+        raise r.fail("thresholds.group", "must be above 0 or every pair could share a group")
     prior = r.number(top.get("prior", 0), "prior", -64.0, 64.0)
     cap = int(r.number(top.get("max_block_pairs", 5000), "max_block_pairs", 1, 10_000_000))
     return RuleSet(
@@ -308,6 +320,7 @@ def parse_rules(data: Any, *, source: str = "<rules>") -> RuleSet:
         auto=auto,
         review=review,
         max_block_pairs=cap,
+        group=group,
     )
 
 

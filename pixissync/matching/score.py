@@ -17,7 +17,7 @@ from rapidfuzz import process
 
 from pixissync.errors import RuleFileError
 from pixissync.matching.rules import Level, RuleSet
-from pixissync.matching.scorers import SCORERS, UNIT_SCALE
+from pixissync.matching.scorers import SCORERS, to_scale
 
 Rows = npt.NDArray[np.int64]
 
@@ -29,6 +29,7 @@ class Scored:
     total: npt.NDArray[np.float64]
     levels: list[npt.NDArray[np.int16]]
     deterministic: npt.NDArray[np.int16]  # index of the first rule that holds, else -1
+    worst: npt.NDArray[np.float64]  # the most negative level weight that fired (<= 0)
 
     def probability(self) -> npt.NDArray[np.float64]:
         """The match probability 0..1 from the total weight (log2 odds)."""
@@ -61,7 +62,7 @@ def _fuzzy(a: pl.Series, b: pl.Series, scorer: str, workers: int) -> npt.NDArray
             workers=workers,
             dtype=np.float32,
         )
-        out[both] = np.asarray(scores, dtype=np.float64) * (100.0 if scorer in UNIT_SCALE else 1)
+        out[both] = to_scale(scorer, np.asarray(scores, dtype=np.float64))
     return out
 
 
@@ -79,6 +80,7 @@ def score_pairs(
     lside, rside = _Side(left, li), _Side(right, ri)
     n = len(li)
     total = np.full(n, rules.prior, dtype=np.float64)
+    worst = np.zeros(n, dtype=np.float64)
     fuzzy_cache: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
     all_levels: list[npt.NDArray[np.int16]] = []
     for comp in rules.comparisons:
@@ -91,6 +93,7 @@ def score_pairs(
             chosen[(chosen == -1) & test] = k
         weights = np.array([lv.weight for lv in comp.levels] + [0.0])
         total += weights[chosen]
+        np.minimum(worst, weights[chosen], out=worst)
         all_levels.append(chosen)
         if on_comparison is not None:
             on_comparison()
@@ -101,7 +104,7 @@ def score_pairs(
             a, b = lside.get(lf), rside.get(rf)
             holds &= (a == b).fill_null(False).to_numpy()
         det[holds] = k
-    return Scored(total, all_levels, det)
+    return Scored(total, all_levels, det, worst)
 
 
 def _level_test(

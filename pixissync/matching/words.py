@@ -294,3 +294,19 @@ PLACE_WORDS: Final[dict[str, str]] = {
     "spgs": "springs",
     "twp": "township",
 }
+
+# Words that make a name a business's rather than a person's (beyond trades and legal
+# forms): a name holding one is never compared word by word as "given name + surname".
+BUSINESS_WORDS: Final[tuple[str, ...]] = (
+    "academy", "agency", "america", "american", "apartments", "associates", "association",
+    "auto", "bakery", "bank", "bar", "brothers", "cafe", "center", "centre", "church",
+    "city", "clinic", "club", "college", "condos", "consulting", "county", "dental",
+    "design", "development", "diner", "district", "enterprises", "equipment", "estates",
+    "farm", "farms", "foods", "foundation", "garage", "grill", "group", "holdings", "homes",
+    "hospital", "hotel", "industries", "inn", "international", "investments", "kitchen",
+    "maintenance", "mall", "management", "manufacturing", "market", "medical", "motel",
+    "motors", "national", "office", "offices", "partners", "pharmacy", "pizza", "plaza",
+    "properties", "property", "realty", "rentals", "restaurant", "salon", "school",
+    "services", "service", "shop", "solutions", "store", "studio", "supply", "systems",
+    "tavern", "technologies", "trust", "university", "ventures", "works",
+)  # fmt: skip
