@@ -90,6 +90,10 @@ def _broken(change: str) -> object:
         data["fields"] = [{"name_core": {"from": "name"}}]
     elif change == "reserved field name":
         data["fields"]["__row"] = {"from": "name"}
+    elif change == "group above review":
+        data["thresholds"]["group"] = 0.9
+    elif change == "group zero":
+        data["thresholds"]["group"] = 0
     return data
 
 
@@ -109,6 +113,8 @@ def _broken(change: str) -> object:
         ("missing thresholds", "thresholds", "is required"),
         ("fields as a list", "fields", "expected a mapping"),
         ("reserved field name", "fields.__row", "cannot start with __"),
+        ("group above review", "thresholds.group", "must not exceed review"),
+        ("group zero", "thresholds.group", "must be above 0"),
     ],
 )
 def test_bad_rule_file_names_file_key_path_and_problem(
