@@ -49,9 +49,17 @@ pytest: venv services
 
 test: venv services lint typecheck pytest
 
-bench: venv
+# Benchmarks print figures (and compare with Splink where the issue names a peer).
+bench: venv services
 	$(BIN)/pip install -q -e '.[dev,bench]'
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.sync_bench
+	PYTHONPATH=. $(BIN)/python -m bench matching
+	$(BIN)/python -m bench.store_bench
+	$(BIN)/python -m bench.console_bench
+	$(BIN)/python -m bench rest
+	$(BIN)/python -m bench erp_db
+	$(BIN)/python -m bench.sage100c_push
+	$(BIN)/python bench/reconcile_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -99,12 +99,12 @@ def apply_rate(folder: Path, n: int) -> tuple[str, str, str]:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--proposals", type=int, default=100_000)
     parser.add_argument("--creates", type=int, default=5_000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "home"
