@@ -3,8 +3,8 @@
 Single linkage (connected components) would put "ABC Plumbing" and "ABC
 Electric" in one group when both resemble "ABC Plumbing & Electric". Here two
 groups merge, best pair first, only when every pair across them is at least
-*tolerated* (not clearly different) and at least half of them are proposed
-pairs. With nothing tolerated beyond the proposed pairs this is complete
+*tolerated* (not clearly different) and the pair that triggers the merge is
+proposed. With nothing tolerated beyond the proposed pairs this is complete
 linkage. Tolerance matters for heavily corrupted copies of one record: two
 copies may each resemble the original well but each other only loosely.
 """
@@ -49,23 +49,17 @@ def complete_linkage(
             deterministic rule, or a reviewer's "match"; never a "not a match").
         order: pair indices, best first; merges happen in this order.
         tolerated: pairs that may sit in one group without being proposed
-            (default: none, i.e. complete linkage); a merge also needs at least
-            half of the pairs across the two groups linked.
+            (default: none, i.e. complete linkage); merges are triggered by
+            linked pairs only, so a tolerated pair alone never makes a group.
 
     Returns:
         record -> group representative, for records in a group of two or more.
     """
-    ok: set[tuple[int, int]] = set()
-    fine: set[tuple[int, int]] = set()
     allowed = linked if tolerated is None else linked | tolerated
-    for x, y, flag, soft in zip(
-        a.tolist(), b.tolist(), linked.tolist(), allowed.tolist(), strict=True
-    ):
-        key = (x, y) if x < y else (y, x)
+    fine: set[tuple[int, int]] = set()
+    for x, y, flag in zip(a.tolist(), b.tolist(), allowed.tolist(), strict=True):
         if flag:
-            ok.add(key)
-        if soft:
-            fine.add(key)
+            fine.add((x, y) if x < y else (y, x))
     group_of: dict[int, int] = {}
     members: dict[int, list[int]] = {}
     for i in order.tolist():
@@ -77,7 +71,7 @@ def complete_linkage(
             continue
         mx, my = members.get(gx, [gx]), members.get(gy, [gy])
         cross = [(p, q) if p < q else (q, p) for p in mx for q in my]
-        if all(k in fine for k in cross) and 2 * sum(k in ok for k in cross) >= len(cross):
+        if all(k in fine for k in cross):
             keep, drop = (gx, gy) if gx < gy else (gy, gx)
             merged = mx + my
             members[keep] = merged

@@ -293,14 +293,21 @@ def dedupe(
     ida, idb = ids.gather(pa[kept]), ids.gather(pb[kept])
     swap = (ida > idb).to_numpy()
     auto = det[kept] | is_forced[kept] | (prob[kept] >= rules.auto)
+    # A and B automatic, A and C automatic: B and C are one customer too, whatever
+    # their own score (two copies corrupted differently); review only what does not follow.
+    implied = _joined_by(pa[kept], pb[kept], auto) & ~auto
+    auto = auto | implied
     expl = explanations(scored, kept, rules)
     expl = pl.Series(
         [
-            ["a reviewer confirmed this pair", *e] if f else e
-            for e, f in zip(expl.to_list(), is_forced[kept].tolist(), strict=True)
+            [*(["a reviewer confirmed this pair"] if f else []),
+             *(["follows from the group's automatic pairs"] if j else []), *e]
+            for e, f, j in zip(
+                expl.to_list(), is_forced[kept].tolist(), implied.tolist(), strict=True
+            )
         ],
         dtype=pl.List(pl.String),
-    )
+    )  # fmt: skip
     out = pl.DataFrame(
         {
             "id_a": np.where(swap, idb.to_numpy(), ida.to_numpy()),
@@ -317,6 +324,17 @@ def dedupe(
     steps.finish()
     out = out.select(DEDUPE_SCHEMA.keys()).sort("group_id", "id_a", "id_b")
     return out.cast(pl.Schema(DEDUPE_SCHEMA))
+
+
+def _joined_by(
+    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], edges: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """Per pair: whether its two records are connected through the ``edges`` pairs."""
+    root = components(a[edges], b[edges])
+    return np.array(
+        [root.get(x, -1) == root.get(y, -2) for x, y in zip(a.tolist(), b.tolist(), strict=True)],
+        dtype=bool,
+    )
 
 
 def _decided_rows(

@@ -184,3 +184,8 @@ def test_two_corrupted_copies_of_one_person_share_a_group(customers: RuleSet) ->
     assert sorted(zip(out["id_a"], out["id_b"], strict=True)) == [
         ("A", "B"), ("A", "C"), ("B", "C")
     ]  # fmt: skip
+    # A-B and A-C are automatic, so B-C follows even though B and C alone are less alike.
+    assert out["decision"].to_list() == ["auto", "auto", "auto"]
+    bc = out.filter((pl.col("id_a") == "B") & (pl.col("id_b") == "C")).row(0, named=True)
+    assert bc["score"] < 0.9
+    assert bc["explanation"][0] == "follows from the group's automatic pairs"
