@@ -171,7 +171,7 @@ def _link_frame(
     lid: pl.Series,
     rid: pl.Series,
 ) -> pl.DataFrame:
-    auto = det[kept] | (prob[kept] >= rules.auto)
+    auto = det[kept] | ((prob[kept] >= rules.auto) & ~scored.review_only[kept])
     return pl.DataFrame(
         {
             "left_id": lid,
@@ -292,7 +292,7 @@ def dedupe(
         return pl.DataFrame(schema=DEDUPE_SCHEMA)
     ida, idb = ids.gather(pa[kept]), ids.gather(pb[kept])
     swap = (ida > idb).to_numpy()
-    auto = det[kept] | is_forced[kept] | (prob[kept] >= rules.auto)
+    auto = det[kept] | is_forced[kept] | ((prob[kept] >= rules.auto) & ~scored.review_only[kept])
     # A and B automatic, A and C automatic: B and C are one customer too, whatever
     # their own score (two copies corrupted differently); review only what does not follow.
     implied = _joined_by(pa[kept], pb[kept], auto) & ~auto

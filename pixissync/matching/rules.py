@@ -6,7 +6,8 @@ A rule file (``rules/<entity>.yaml``) declares, for one canonical entity:
 - ``deterministic``: exact strong identifiers that decide a pair on their own;
 - ``blocking``: several keys (lists of fields); their candidate pairs are unioned;
 - ``comparisons``: per field, levels strictest first (``null`` -> ``exact`` ->
-  ``fuzzy``/``within`` -> ``else``), each with a match weight and a human label;
+  ``fuzzy``/``within`` -> ``else``), each with a match weight and a human label
+  (``at_most: review`` on a level keeps any pair where it fires out of ``auto``);
 - ``prior`` and ``thresholds``: the score of a pair is the probability
   ``1 / (1 + 2 ** -(prior + sum of level weights))`` (0..1); ``auto`` and
   ``review`` are thresholds on that probability; the optional ``group`` (at most
@@ -65,6 +66,8 @@ class Level:
     scorers: tuple[str, ...] = ()  # fuzzy: the best of these scores counts
     minimum: float | None = None
     maximum: float | None = None
+    # ``at_most: review``: a pair where this level fires is never decided ``auto``.
+    review_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -334,7 +337,9 @@ def _comparison(
     raw_levels = r.seq(r.required(body, "levels", path), f"{path}.levels")
     for i, item in enumerate(raw_levels):
         lpath = f"{path}.levels[{i}]"
-        lv = r.mapping(item, lpath, {"is", "weight", "label", "field", "scorer", "min", "max"})
+        lv = r.mapping(
+            item, lpath, {"is", "weight", "label", "field", "scorer", "min", "max", "at_most"}
+        )
         raw_kind = r.required(lv, "is", lpath)
         # ``is: null`` unquoted reads as YAML null; it means the null level.
         kind = "null" if raw_kind is None else r.text(raw_kind, f"{lpath}.is")
@@ -363,8 +368,20 @@ def _comparison(
                 raise r.fail(f"{lpath}.{key}", f"only a fuzzy level takes {key!r}")
         if "max" in lv and kind != "within":
             raise r.fail(f"{lpath}.max", "only a within level takes 'max'")
+        at_most = lv.get("at_most")
+        if at_most is not None and at_most != "review":
+            raise r.fail(f"{lpath}.at_most", f"only 'review' is allowed, got {at_most!r}")
         levels.append(
-            Level(cast(LevelKind, kind), weight, label, level_field, scorers, minimum, maximum)
+            Level(
+                cast(LevelKind, kind),
+                weight,
+                label,
+                level_field,
+                scorers,
+                minimum,
+                maximum,
+                review_only=at_most == "review",
+            )
         )
     if not levels:
         raise r.fail(f"{path}.levels", "needs at least one level")

@@ -30,6 +30,7 @@ class Scored:
     levels: list[npt.NDArray[np.int16]]
     deterministic: npt.NDArray[np.int16]  # index of the first rule that holds, else -1
     worst: npt.NDArray[np.float64]  # the most negative level weight that fired (<= 0)
+    review_only: npt.NDArray[np.bool_]  # a level marked ``at_most: review`` fired
 
     def probability(self) -> npt.NDArray[np.float64]:
         """The match probability 0..1 from the total weight (log2 odds)."""
@@ -81,6 +82,7 @@ def score_pairs(
     n = len(li)
     total = np.full(n, rules.prior, dtype=np.float64)
     worst = np.zeros(n, dtype=np.float64)
+    review_only = np.zeros(n, dtype=bool)
     fuzzy_cache: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
     all_levels: list[npt.NDArray[np.int16]] = []
     for comp in rules.comparisons:
@@ -94,6 +96,8 @@ def score_pairs(
         weights = np.array([lv.weight for lv in comp.levels] + [0.0])
         total += weights[chosen]
         np.minimum(worst, weights[chosen], out=worst)
+        capped = np.array([lv.review_only for lv in comp.levels] + [False])
+        review_only |= capped[chosen]
         all_levels.append(chosen)
         if on_comparison is not None:
             on_comparison()
@@ -104,7 +108,7 @@ def score_pairs(
             a, b = lside.get(lf), rside.get(rf)
             holds &= (a == b).fill_null(False).to_numpy()
         det[holds] = k
-    return Scored(total, all_levels, det, worst)
+    return Scored(total, all_levels, det, worst, review_only)
 
 
 def _level_test(

@@ -161,6 +161,15 @@ def test_hard_negatives_stay_apart_or_go_to_review(
     assert pair["decision"] in allowed, pair
 
 
+def test_another_house_number_is_never_auto(customers: RuleSet) -> None:
+    # Everything agrees but the house number: a typo or a second property; a person decides.
+    same = {"name": "Rachael Dent", "phone": "6175550101", "email": "rdent@example.com"}
+    pair = one_pair(customers, {**HOME, **same}, {**HOME, **same, "address1": "7 Knox Street"})
+    assert pair["decision"] == "review"
+    assert pair["score"] >= 0.9  # the score alone would have made it automatic
+    assert "house number: different" in pair["explanation"]
+
+
 def test_tolerated_pair_joins_a_group_only_beside_proposed_pairs() -> None:
     # 0-1 and 0-2 proposed, 1-2 only tolerated: one group of three.
     a, b = np.array([0, 0, 1]), np.array([1, 2, 2])

@@ -94,6 +94,8 @@ def _broken(change: str) -> object:
         data["thresholds"]["group"] = 0.9
     elif change == "group zero":
         data["thresholds"]["group"] = 0
+    elif change == "at_most not review":
+        level["at_most"] = "auto"
     return data
 
 
@@ -115,6 +117,7 @@ def _broken(change: str) -> object:
         ("reserved field name", "fields.__row", "cannot start with __"),
         ("group above review", "thresholds.group", "must not exceed review"),
         ("group zero", "thresholds.group", "must be above 0"),
+        ("at_most not review", "comparisons[0].levels[2].at_most", "only 'review'"),
     ],
 )
 def test_bad_rule_file_names_file_key_path_and_problem(
