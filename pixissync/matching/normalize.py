@@ -16,6 +16,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from pixissync.matching.words import (
     BUSINESS_WORDS,
@@ -214,18 +215,33 @@ _BUSINESS_LIKE = 88
 
 
 def _typed_business_words(words: list[str]) -> dict[str, str]:
-    """Each word of 5+ letters that is a typo of a business word -> that word."""
+    """Each word of 5+ letters that is a typo of a business word -> that word.
+
+    A typo is a rapidfuzz ratio of 88+ to a business word, or for words of 6+
+    letters one edit (OSA: a swap counts once) from one of 7+ letters
+    ("rofoing" -> "roofing"); shorter words are left alone, so surnames such as
+    Holmes or Stone are not taken for "homes" or "store".
+    """
     long = [w for w in words if len(w) >= 5 and w not in _BUSINESS_ALL]
     if not long:
         return {}
     # One C call over distinct words x vocabulary: cheap even for 100k names.
     scores = process.cdist(long, _BUSINESS_LONG, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
-    best, where = scores.max(axis=1).tolist(), scores.argmax(axis=1).tolist()
-    return {
-        w: _BUSINESS_LONG[k]
-        for w, score, k in zip(long, best, where, strict=True)
-        if score >= _BUSINESS_LIKE
-    }
+    edits = process.cdist(
+        long, _BUSINESS_LONG, scorer=OSA.distance, score_cutoff=2, dtype=np.uint8, workers=-1
+    )
+    sized = (
+        np.array([len(w) >= 7 for w in _BUSINESS_LONG])[None, :]
+        & (np.array([len(w) >= 6 for w in long])[:, None])
+    )
+    edits = np.where(sized, edits, 9)
+    fixes: dict[str, str] = {}
+    for i, word in enumerate(long):
+        if edits[i].min() <= 1:
+            fixes[word] = _BUSINESS_LONG[int(edits[i].argmin())]
+        elif scores[i].max() >= _BUSINESS_LIKE:
+            fixes[word] = _BUSINESS_LONG[int(scores[i].argmax())]
+    return fixes
 
 
 def _distinct_words(names: pl.Series) -> list[str]:

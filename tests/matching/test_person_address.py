@@ -54,6 +54,8 @@ PERSON = ["company_name", "drop_legal_form", "person_name"]
         (PERSON, "Logan Landscapingg Limited", None),
         (PERSON, "CUMMINGS FIRE PROTETCION", None),
         (PERSON, "Courtney Painter", "courtney painter"),  # a surname, not "painting"
+        (PERSON, "Buchanan Rofoing", None),  # one swap from "roofing"
+        (PERSON, "Emma Stone", "emma stone"),  # short words: not taken for "store"
         (PERSON, None, None),
         ([*PERSON, "first_token"], "Smith, John", "john"),
         ([*PERSON, "last_token"], "Smith, John", "smith"),
@@ -62,6 +64,7 @@ PERSON = ["company_name", "drop_legal_form", "person_name"]
         # typed trade words corrected, so the trade is still seen
         (["company_name", "business_typos", "trade_words"], "Clarke Landcaping", "landscaping"),
         (["company_name", "business_typos", "trade_words"], "Bautista Pinting", "painting"),
+        (["company_name", "business_typos", "trade_words"], "Klein Rofoing Co", "roofing"),
         (["company_name", "business_typos"], "Courtney Painter", "courtney painter"),
         (["company_name", "business_typos", "trade_words"], "Cummings Fire Protetcion",
          "fire protection"),
@@ -143,6 +146,8 @@ def test_new_level_fires_with_its_label(
          {"name": "Clarke Painting", "phone": "6175550101"}, {None}),
         ({"name": "Logan Landscapingg Limited", "phone": "6175550101"},
          {"name": "Logan HVAC Limited", "phone": "6175550101"}, {None}),
+        ({"name": "Buchanan Elec.", "phone": "6175550101"},
+         {"name": "Buchanan Rofoing", "phone": "617.555.0101"}, {None}),
         ({"name": "Burger Barn #12"}, {"name": "Burger Barn #15"}, {None}),
         # one name at two addresses: apart; at two house numbers of one street: review at most
         ({"name": "John Smith"},
