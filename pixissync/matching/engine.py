@@ -233,6 +233,11 @@ def dedupe(
 ) -> pl.DataFrame:
     """Propose duplicate groups inside one system's records.
 
+    A record joins a group through a proposed pair when no pair it would form
+    there is clearly different (below ``thresholds.group`` or with a level weighing
+    HARD_NEGATIVE or less). A pair in a group that is not automatic itself is
+    automatic when the group's automatic pairs already join its two records.
+
     Args:
         records: a frame in the entity's canonical columns.
         rules: the rule set (deterministic rules across two different fields are ignored).
