@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,14 +57,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     lines += [
         f"  batch {r['batch_id']:>4}  {r['flow']:<10} {_counts_text(r['counts'])}" for r in rows
     ]
+    exe = "pixissync" if shutil.which("pixissync") else str(Path(sys.argv[0]))
     lines += [
         "",
         f"Console sign-in: see {folder / LOGIN_FILE}",
         "Try next:",
-        f"  pixissync batches --dir {folder}",
-        f"  pixissync show BATCH --dir {folder}",
-        f"  pixissync approve BATCH --all --dir {folder}",
-        f"  pixissync apply BATCH --dir {folder}",
+        f"  {exe} batches --dir {folder}",
+        f"  {exe} show BATCH --dir {folder}",
+        f"  {exe} approve BATCH --all --dir {folder}",
+        f"  {exe} apply BATCH --dir {folder}",
     ]
     if home.services and args.no_console:
         lines.append("(the REST stand-ins stop when this command ends)")
