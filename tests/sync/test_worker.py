@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from croniter import croniter
+
 from pixissync.demo import build_demo_home
 from pixissync.home import Home
 from pixissync.worker import run_due
+
+
+def _next_fire(home: Home) -> datetime:
+    """When the customers schedule next fires after its last run (the store's clock)."""
+    last = home.store.runs(flow="customers")[0].started_at
+    fire: datetime = croniter(home.flows["customers"].schedule, last).get_next(datetime)
+    return fire
 
 
 def _customers_only(folder: Path) -> Home:
@@ -32,9 +41,10 @@ def test_worker_runs_due_flows_once_and_respects_another_workers_lock(tmp_path: 
     runs = home.store.runs(flow="customers")
     assert len(runs) == 1 and runs[0].trigger == "schedule"
 
-    assert run_due(home, now=now + timedelta(minutes=1), owner="worker-a") == []
+    fire = _next_fire(home)
+    assert run_due(home, now=fire - timedelta(seconds=1), owner="worker-a") == []
 
-    later = now + timedelta(minutes=31)
+    later = fire + timedelta(seconds=1)
     assert home.store.try_lock_flow("customers", "worker-b", 600)
     skipped: list[str] = []
     assert run_due(home, now=later, owner="worker-a", say=skipped.append) == []
@@ -67,8 +77,10 @@ def test_a_webhook_event_runs_its_flow_before_the_schedule_says(tmp_path: Path) 
             assert httpx.post(url + secret, json=event).status_code < 300
     finally:
         receiver.stop()
-    ran = run_due(home, now=now + timedelta(minutes=1), owner="w", queue=queue)
+    # Not due by the schedule (a second before it fires), but queued by the event.
+    before_fire = _next_fire(home) - timedelta(seconds=1)
+    ran = run_due(home, now=before_fire, owner="w", queue=queue)
     assert [r.flow for r in ran] == ["customers"]
     assert len(home.store.runs(flow="customers")) == 2
-    assert run_due(home, now=now + timedelta(minutes=2), owner="w", queue=queue) == []
+    assert run_due(home, now=_next_fire(home) - timedelta(seconds=1), owner="w", queue=queue) == []
     home.close()
