@@ -70,6 +70,29 @@ def _mapped(change: Change, fields: dict[str, tuple[str, int]]) -> dict[str, Any
     }
 
 
+def _audit(
+    conn: Connection,
+    s: VistaSettings,
+    table: str,
+    key_string: str,
+    co: int,
+    rec_type: str,
+    fields: dict[str, Any] | None = None,
+) -> None:
+    """Record a master-table add (``A``) or change (``C``) where the site audits writes."""
+    if s.audit_writes:
+        audit.record_audit(
+            conn,
+            table=table,
+            key_string=key_string,
+            co=co,
+            rec_type=rec_type,
+            user=s.login,
+            zone=s.zone,
+            fields=fields,
+        )
+
+
 def _sort_name(conn: Connection, s: VistaSettings, name: str) -> str:
     """A unique SortName (Vista requires one per customer group): upper-case letters/digits."""
     base = re.sub(r"[^A-Z0-9]", "", name.upper())[:15] or "CUSTOMER"
@@ -108,16 +131,7 @@ def create_customer(conn: Connection, s: VistaSettings, change: Change) -> str:
             **columns,
         )
     )
-    if s.audit_writes:
-        audit.record_audit(
-            conn,
-            table="bARCM",
-            key_string=audit.customer_key(s.cust_group, number),
-            co=s.cust_group,
-            rec_type="A",
-            user=s.login,
-            zone=s.zone,
-        )
+    _audit(conn, s, "bARCM", audit.customer_key(s.cust_group, number), s.cust_group, "A")
     return str(number)
 
 
@@ -140,17 +154,15 @@ def update_customer(conn: Connection, s: VistaSettings, change: Change) -> str:
             .where(bARCM.c.CustGroup == s.cust_group, bARCM.c.Customer == number)
             .values(**columns)
         )
-        if s.audit_writes:
-            audit.record_audit(
-                conn,
-                table="bARCM",
-                key_string=audit.customer_key(s.cust_group, number),
-                co=s.cust_group,
-                rec_type="C",
-                user=s.login,
-                zone=s.zone,
-                fields=columns,
-            )
+        _audit(
+            conn,
+            s,
+            "bARCM",
+            audit.customer_key(s.cust_group, number),
+            s.cust_group,
+            "C",
+            fields=columns,
+        )
     return str(number)
 
 
@@ -233,16 +245,7 @@ def create_job(conn: Connection, s: VistaSettings, change: Change) -> str:
             **columns,
         )
     )
-    if s.audit_writes:
-        audit.record_audit(
-            conn,
-            table="bJCJM",
-            key_string=audit.job_key(s.co, job),
-            co=s.co,
-            rec_type="A",
-            user=s.login,
-            zone=s.zone,
-        )
+    _audit(conn, s, "bJCJM", audit.job_key(s.co, job), s.co, "A")
     return job
 
 
@@ -261,15 +264,5 @@ def update_job(conn: Connection, s: VistaSettings, change: Change) -> str:
         conn.execute(
             sa.update(bJCJM).where(bJCJM.c.JCCo == s.co, bJCJM.c.Job == job).values(**columns)
         )
-        if s.audit_writes:
-            audit.record_audit(
-                conn,
-                table="bJCJM",
-                key_string=audit.job_key(s.co, job),
-                co=s.co,
-                rec_type="C",
-                user=s.login,
-                zone=s.zone,
-                fields=columns,
-            )
+        _audit(conn, s, "bJCJM", audit.job_key(s.co, job), s.co, "C", fields=columns)
     return job
