@@ -13,6 +13,7 @@ import base64
 import contextlib
 import json
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,7 @@ def jwt_expiry(token: str) -> float | None:
     return float(exp) if isinstance(exp, int | float) else None
 
 
-class _RefreshingAuth(httpx.Auth):
+class _RefreshingAuth(httpx.Auth, ABC):
     """Shared shape: a login request, a way to apply credentials, refresh on 401."""
 
     requires_response_body = True
@@ -57,17 +58,17 @@ class _RefreshingAuth(httpx.Auth):
         self.logins = 0
 
     # hooks -----------------------------------------------------------------
-    def _needs_login(self) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def _needs_login(self) -> bool: ...
 
-    def _login_request(self) -> httpx.Request:
-        raise NotImplementedError
+    @abstractmethod
+    def _login_request(self) -> httpx.Request: ...
 
-    def _accept_login(self, response: httpx.Response) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _accept_login(self, response: httpx.Response) -> None: ...
 
-    def _apply(self, request: httpx.Request) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _apply(self, request: httpx.Request) -> None: ...
 
     # flow ------------------------------------------------------------------
     def _login(self) -> Generator[httpx.Request, httpx.Response, None]:

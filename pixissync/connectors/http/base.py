@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -47,7 +48,7 @@ def to_unix(value: datetime) -> int:
     return int(value.timestamp())
 
 
-class RestConnector:
+class RestConnector(ABC):
     """Base class of the REST connectors.
 
     Subclasses set ``name``, ``pulls`` and ``pushes`` and implement the pull of
@@ -123,11 +124,13 @@ class RestConnector:
         assert last is not None
         raise last
 
-    def find(self, entity: str, reference: str) -> str | None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def find(self, entity: str, reference: str) -> str | None:
+        """The key of the record carrying ``reference``, if any."""
 
-    def _probe(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _probe(self) -> None:
+        """Make one cheap authenticated request (for ``check``)."""
 
     def check(self) -> list[CheckResult]:
         """Log in and read one page; report what works in plain words."""

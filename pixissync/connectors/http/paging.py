@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -27,7 +28,7 @@ def dig(body: Any, path: str) -> Any:
     return body
 
 
-class Paginator:
+class Paginator(ABC):
     """Base class: subclasses say how to ask for the next page and when to stop.
 
     Args:
@@ -66,11 +67,11 @@ class Paginator:
         """Params that select the page named by ``token`` (``None`` = first)."""
         return {}
 
+    @abstractmethod
     def next(
         self, body: Any, records: list[dict[str, Any]], url: str, params: dict[str, Any]
     ) -> tuple[str, dict[str, Any]] | None:
         """URL and params of the page after this one, or ``None`` at the end."""
-        raise NotImplementedError
 
     # walking ---------------------------------------------------------------
     def __iter__(self) -> Iterator[dict[str, Any]]:
